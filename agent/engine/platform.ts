@@ -1,0 +1,21 @@
+// The Platform interface: everything OS-specific the engine needs, so that the engine never asks which OS it runs on.
+import type { Catalog, TargetOs } from '../catalog/types.ts';
+import type { HostFacts } from '../manifest/types.ts';
+
+/** A path below the evidence root, as raw name bytes per segment (names need not be valid UTF-8). */
+export type EvidenceSegments = readonly Buffer[];
+
+export interface Platform {
+  readonly os: TargetOs;
+  readonly catalog: Catalog;
+  /** Catalog globs match names case-insensitively (Windows trees). */
+  readonly caseInsensitive: boolean;
+  /** Split a catalog glob into root-relative segment patterns: `/var/log/x*` → [`var`,`log`,`x*`]; `C:/Packages` → [`C`,`Packages`]. */
+  globSegments(glob: string): string[];
+  /** Where the evidence path lives on the machine running the tool. */
+  hostPath(root: string, segments: EvidenceSegments): Buffer;
+  /** The path as the VM saw it: `/var/log/waagent.log` or `C:\Packages\...`. Invalid UTF-8 bytes show as U+FFFD here; manifest `pathBytes` keeps them exactly. */
+  displayPath(segments: EvidenceSegments): string;
+  /** Facts about the machine the tool runs on and, when the root is not the live system, the evidence system. */
+  hostFacts(root: string): Promise<HostFacts>;
+}
