@@ -1,8 +1,9 @@
 // Preserves one plan item: archives a regular file or directory, records links and special files without opening them, and returns its manifest entry.
-import { readlink } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import type { ManifestEntry } from '../manifest/types.ts';
 import type { ArchiveWriter } from './archive-writer.ts';
 import { EvidenceFile, outcomeForOpenError } from './evidence-file.ts';
+import type { ExportedFile, LockedFileExporter } from './locked-file-exporter.ts';
 import { allUtf8, archiveMemberName, rawPathBytes } from './evidence-path.ts';
 import { MultiHash, type HashAlgorithm } from './multi-hash.ts';
 import type { PlanItem } from './plan.ts';
@@ -91,36 +92,80 @@ async function collectRegularFile(
 ): Promise<ManifestEntry> {
   const file = await EvidenceFile.open(hostPath, item.stat!);
   if (!(file instanceof EvidenceFile)) {
-    return { ...entry, outcome: file.outcome, change: file.change, note: file.note };
+    const failed: ManifestEntry = { ...entry, outcome: file.outcome, change: file.change, note: file.note };
+    const exporter = ctx.platform.lockedFileExporter;
+    return exporter && (file.outcome === 'locked' || file.outcome === 'denied')
+      ? collectExport(ctx, item, failed, exporter, hostPath, memberName, meta)
+      : failed;
   }
   try {
-    const opened = statFacts(file.stat);
-    Object.assign(entry, opened, { size: file.size });
-    const hash = new MultiHash(ctx.hashes);
-    const archiveBytes = !(item.artifact.mode === 'hash-only' && !ctx.includeKeys)
-      && !(item.artifact.mode === 'copy-small' && file.size > (item.artifact.limits?.maxCopyBytes ?? Infinity));
-    let result;
-    if (archiveBytes) {
-      await ctx.archive.addFile(memberName, { ...meta, size: file.size, mtime: new Date(Number(file.stat.mtimeMs)) }, async (write) => {
-        result = await file.pump(async (chunk) => { await write(chunk); ctx.onBytes?.(chunk.length); }, hash);
-      });
-    } else {
-      result = await file.pump(() => undefined, hash);
-    }
-    const r = result!;
-    const digests = hash.digest();
-    const done: ManifestEntry = { ...entry, ...digests, archivePath: archiveBytes ? memberName : null };
-    if (r.bytesRead !== file.size) done.bytesRead = r.bytesRead;
-    if (r.sizeAfterRead !== undefined) done.sizeAfterRead = r.sizeAfterRead;
-    if (r.change) done.change = r.change;
-    done.outcome = r.change && r.change !== 'deleted' ? 'changed-during-read' : 'collected';
-    if (!archiveBytes) {
-      done.outcome = item.artifact.sensitive ? 'key-not-copied' : 'collected';
-      r.notes.push(item.artifact.sensitive ? 'secret key material: hashed, not copied (use --include-keys to copy)' : `larger than ${item.artifact.limits?.maxCopyBytes} bytes: hashed, not copied`);
-    }
-    done.note = joinNotes([...r.notes, item.note]);
-    return done;
+    Object.assign(entry, statFacts(file.stat));
+    return await archiveOpenFile(ctx, item, entry, file, memberName, { ...meta, mtime: new Date(Number(file.stat.mtimeMs)) }, []);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * A file that is locked (or refused) when opened: the platform's exporter copies it outside the evidence, the copy is read like
+ * evidence (size and hashes are the copy's), the entry keeps the original's listed metadata, and the copy is always deleted.
+ */
+async function collectExport(
+  ctx: ItemContext, item: Extract<PlanItem, { kind: 'hit' }>, failed: ManifestEntry, exporter: LockedFileExporter,
+  hostPath: Buffer, memberName: string, meta: { mode: number; uid: number; gid: number; mtime: Date },
+): Promise<ManifestEntry> {
+  let exported: ExportedFile | null;
+  try {
+    exported = await exporter.export(item.segments, hostPath);
+  } catch (err) {
+    return { ...failed, note: joinNotes([failed.note, `export failed: ${(err as Error).message}`]) };
+  }
+  if (!exported) return failed;
+  try {
+    const copyPath = Buffer.from(exported.file);
+    const listed = await lstat(copyPath, { bigint: true });
+    const copy = await EvidenceFile.open(copyPath, listed);
+    if (!(copy instanceof EvidenceFile)) return { ...failed, note: joinNotes([failed.note, `the ${exported.method} copy could not be opened: ${copy.note}`]) };
+    try {
+      return await archiveOpenFile(ctx, item, { ...failed, method: exported.method }, copy, memberName, meta, [failed.note, exported.note]);
+    } finally {
+      await copy.close();
+    }
+  } catch (err) {
+    return { ...failed, note: joinNotes([failed.note, `reading the ${exported.method} copy failed: ${(err as Error).message}`]) };
+  } finally {
+    await exported.cleanup().catch(() => undefined);
+  }
+}
+
+/** Reads an opened file once into the archive (or only the hashes, per the artifact's mode) and completes its entry. */
+async function archiveOpenFile(
+  ctx: ItemContext, item: Extract<PlanItem, { kind: 'hit' }>, entry: ManifestEntry, file: EvidenceFile, memberName: string,
+  meta: { mode: number; uid: number; gid: number; mtime: Date }, notes: readonly (string | undefined)[],
+): Promise<ManifestEntry> {
+  entry.size = file.size;
+  const hash = new MultiHash(ctx.hashes);
+  const archiveBytes = !(item.artifact.mode === 'hash-only' && !ctx.includeKeys)
+    && !(item.artifact.mode === 'copy-small' && file.size > (item.artifact.limits?.maxCopyBytes ?? Infinity));
+  let result;
+  if (archiveBytes) {
+    await ctx.archive.addFile(memberName, { ...meta, size: file.size }, async (write) => {
+      result = await file.pump(async (chunk) => { await write(chunk); ctx.onBytes?.(chunk.length); }, hash);
+    });
+  } else {
+    result = await file.pump(() => undefined, hash);
+  }
+  const r = result!;
+  const digests = hash.digest();
+  const done: ManifestEntry = { ...entry, ...digests, archivePath: archiveBytes ? memberName : null };
+  if (r.bytesRead !== file.size) done.bytesRead = r.bytesRead;
+  if (r.sizeAfterRead !== undefined) done.sizeAfterRead = r.sizeAfterRead;
+  if (r.change) done.change = r.change;
+  done.outcome = r.change && r.change !== 'deleted' ? 'changed-during-read' : 'collected';
+  if (!archiveBytes) {
+    done.outcome = item.artifact.sensitive ? 'key-not-copied' : 'collected';
+    r.notes.push(item.artifact.sensitive ? 'secret key material: hashed, not copied (use --include-keys to copy)' : `larger than ${item.artifact.limits?.maxCopyBytes} bytes: hashed, not copied`);
+  }
+  done.note = joinNotes([...notes, ...r.notes, item.note]);
+  return done;
 }

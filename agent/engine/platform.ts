@@ -1,6 +1,7 @@
 // The Platform interface: everything OS-specific the engine needs, so that the engine never asks which OS it runs on.
 import type { Catalog, TargetOs } from '../catalog/types.ts';
 import type { HostFacts } from '../manifest/types.ts';
+import type { LockedFileExporter } from './locked-file-exporter.ts';
 
 /** A path below the evidence root, as raw name bytes per segment (names need not be valid UTF-8). */
 export type EvidenceSegments = readonly Buffer[];
@@ -18,4 +19,6 @@ export interface Platform {
   displayPath(segments: EvidenceSegments): string;
   /** Facts about the machine the tool runs on and, when the root is not the live system, the evidence system. */
   hostFacts(root: string): Promise<HostFacts>;
+  /** Gets a copy of a file that is locked or refused when opened (live Windows event logs); absent = no fallback. */
+  readonly lockedFileExporter?: LockedFileExporter;
 }

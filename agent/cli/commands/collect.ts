@@ -28,7 +28,7 @@ export interface CollectArgs {
 export const collectBuilder = (y: Argv) => y
   .options({
     ...rootOption,
-    output: { type: 'string', alias: 'o', describe: 'Archive file to create (never overwritten), or - for stdout' },
+    output: { type: 'string', alias: 'o', nargs: 1, describe: 'Archive file to create (never overwritten), or - for stdout' },
     hash: { type: 'string', array: true, default: [] as string[], describe: 'Extra hashes besides SHA-256: md5, sha1 (comma-separated or repeated)' },
     compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression' },
     'include-keys': { type: 'boolean', default: false, describe: "Also copy the agent's private keys (*.prv, Certificates.pem); by default they are only hashed" },
@@ -83,6 +83,7 @@ export async function runCollect(args: CollectArgs, io: CliIo): Promise<number> 
     entries: result.manifest.entries.length,
     outcomes: result.manifest.counts,
     duration: (Date.now() - started) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     problems: result.problems.map((p) => `${p.outcome}${p.change ? `(${p.change})` : ''}: ${p.path}`),
   }) + '\n');
   return status === 'ok' ? EXIT.ok : EXIT.partial;

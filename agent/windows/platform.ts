@@ -1,0 +1,91 @@
+// Windows platform: drive-letter paths (a C/, D/ tree under --root, or the live drives), Windows catalog, host identity from os.* and the registry.
+import os from 'node:os';
+import path from 'node:path';
+import type { EvidenceSegments, Platform } from '../engine/platform.ts';
+import type { HostFacts } from '../manifest/types.ts';
+import { windowsCatalog } from './catalog.ts';
+import { execFileRunner, type CommandRunner } from './command-runner.ts';
+import { createWevtutilExporter } from './wevtutil-exporter.ts';
+import { drivePath, extendedLengthPath } from './win32-path.ts';
+
+/** The `root` meaning "this machine's own drives" (live Windows): segments map to `C:\...`, `D:\...`. */
+export const LIVE_DRIVES_ROOT = '';
+const DRIVE_GLOB = /^[A-Za-z]:$/;
+const REG_TIMEOUT_MS = 3000;
+
+/** `MachineGuid    REG_SZ    <guid>` from `reg query` output, or null. */
+export function parseMachineGuid(regOutput: string): string | null {
+  return /^\s*MachineGuid\s+REG_SZ\s+(\S+)\s*$/im.exec(regOutput)?.[1] ?? null;
+}
+
+export interface WindowsPlatformOptions {
+  run?: CommandRunner;
+  /** The separator of the machine running the tool (tests pass `\` to check Windows hosts on Linux). */
+  hostSeparator?: string;
+  /** Whether event logs held by the EventLog service can be exported (only on a live Windows). */
+  exportLockedEventLogs?: boolean;
+}
+
+export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Platform {
+  const run = options.run ?? execFileRunner;
+  const sep = options.hostSeparator ?? path.sep;
+  const exportLocked = options.exportLockedEventLogs ?? process.platform === 'win32';
+
+  async function machineGuid(): Promise<string | null> {
+    try {
+      const { stdout } = await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid'], REG_TIMEOUT_MS);
+      return parseMachineGuid(stdout);
+    } catch {
+      return null;
+    }
+  }
+
+  return {
+    os: 'windows',
+    catalog: windowsCatalog,
+    caseInsensitive: true,
+    ...(exportLocked ? { lockedFileExporter: createWevtutilExporter({ run }) } : {}),
+
+    globSegments(glob) {
+      const segments = glob.split('/').filter((s) => s.length > 0);
+      if (!DRIVE_GLOB.test(segments[0] ?? '')) throw new Error(`Windows catalog glob must start with a drive letter: ${glob}`);
+      segments[0] = segments[0]!.slice(0, 1);
+      return segments;
+    },
+
+    hostPath(root, segments: EvidenceSegments) {
+      // The live drives have no common directory: an empty path says so (the drive is the first segment).
+      if (root === LIVE_DRIVES_ROOT) return segments.length === 0 ? Buffer.alloc(0) : extendedLengthPath(drivePath(segments), segments);
+      if (segments.length === 0) return Buffer.from(root);
+      const base = sep === '\\' ? path.win32.resolve(root).replace(/\\+$/, '') : root.replace(/\/+$/, '');
+      const sepBytes = Buffer.from(sep);
+      const parts: Buffer[] = [Buffer.from(base)];
+      for (const s of segments) parts.push(sepBytes, s);
+      const joined = Buffer.concat(parts);
+      return sep === '\\' ? extendedLengthPath(joined, segments) : joined;
+    },
+
+    displayPath(segments) {
+      const [drive, ...rest] = segments.map((s) => s.toString('utf8'));
+      return drive === undefined ? '' : `${drive}:\\${rest.join('\\')}`;
+    },
+
+    async hostFacts(root): Promise<HostFacts> {
+      const live = root === LIVE_DRIVES_ROOT;
+      const facts: HostFacts = {
+        hostname: os.hostname(),
+        os: process.platform === 'win32' ? 'windows' : process.platform,
+        osRelease: os.version() || null,
+        kernel: `${os.type()} ${os.release()}`,
+        arch: os.arch(),
+        machineId: live ? await machineGuid() : null,
+        bootTime: new Date(Date.now() - os.uptime() * 1000).toISOString(),
+      };
+      // Identity of an offline Windows tree lives in registry hives, which this tool does not parse.
+      if (!live) facts.evidenceSystem = { hostname: null, machineId: null, osRelease: null };
+      return facts;
+    },
+  };
+}
+
+export const windowsPlatform: Platform = createWindowsPlatform();
