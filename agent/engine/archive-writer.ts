@@ -1,9 +1,14 @@
 // Writes the tar archive (tar-stream, pax headers where ustar cannot hold a name, size or id), compresses it and hashes what leaves for the sink.
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Transform, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tarStream from 'tar-stream';
+import { BufferPool } from './buffer-pool.ts';
+
+/** Size of one file read; read buffers come from the writer's pool. */
+export const READ_CHUNK = 1024 * 1024;
 
 type TarHeader = Parameters<ReturnType<typeof tarStream.pack>['entry']>[0];
 
@@ -49,24 +54,43 @@ export class ArchiveWriter {
   private bytes = 0;
   private readonly flowing: Promise<void>;
   private failure: Error | null = null;
+  /** Read buffers for file content, recycled once the first stage after the tar packer has consumed them. */
+  readonly pool = new BufferPool(READ_CHUNK, 16);
 
   constructor(target: Writable, compression: Compression, level = DEFAULT_GZIP_LEVEL) {
-    const compressor = compression === 'gzip' ? zlib.createGzip({ level }) : new Transform({ transform: (c, _e, cb) => cb(null, c) });
-    const tap = new Transform({
-      transform: (chunk: Buffer, _enc, cb) => {
-        this.digest.update(chunk);
-        this.bytes += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    this.pack.on('error', (err: Error) => compressor.destroy(err));
-    this.pack.pipe(compressor);
-    this.flowing = pipeline(compressor, tap, target).catch((err: Error) => {
-      this.failure = err;
+    const count = (chunk: Buffer) => { this.digest.update(chunk); this.bytes += chunk.length; };
+    let first: Writable;
+    let rest: Promise<void>;
+    if (compression === 'gzip') {
+      const compressor = zlib.createGzip({ level });
+      const tap = new Transform({ transform: (chunk: Buffer, _enc, cb) => { count(chunk); cb(null, chunk); } });
+      first = compressor;
+      rest = pipeline(compressor, tap, target);
+    } else {
+      first = target;
+      rest = Promise.resolve();
+    }
+    this.flowing = Promise.all([this.pump(first, compression === 'none' ? count : null), rest]).then(() => undefined).catch((err: Error) => {
+      this.failure ??= err;
       this.pack.destroy(err);
+      first.destroy(err);
       throw err;
     });
     this.flowing.catch(() => undefined);
+  }
+
+  /** Moves packed bytes into the first stage, with backpressure, handing each read buffer back to the pool once that stage has consumed it. */
+  private async pump(first: Writable, count: ((chunk: Buffer) => void) | null): Promise<void> {
+    const failed = new Promise<never>((_, reject) => { first.once('error', reject); });
+    failed.catch(() => undefined);
+    for await (const chunk of this.pack as unknown as AsyncIterable<Buffer>) {
+      count?.(chunk);
+      if (!first.write(chunk, () => this.pool.release(chunk))) {
+        await Promise.race([once(first, 'drain'), failed]);
+      }
+    }
+    first.end();
+    await Promise.race([finished(first), failed]);
   }
 
   private check(): void {

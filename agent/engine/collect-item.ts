@@ -150,7 +150,7 @@ async function archiveOpenFile(
   let result;
   if (archiveBytes) {
     await ctx.archive.addFile(memberName, { ...meta, size: file.size }, async (write) => {
-      result = await file.pump(async (chunk) => { await write(chunk); ctx.onBytes?.(chunk.length); }, hash);
+      result = await file.pump(async (chunk) => { await write(chunk); ctx.onBytes?.(chunk.length); }, hash, ctx.archive.pool);
     });
   } else {
     result = await file.pump(() => undefined, hash);

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { VolatilityTier } from '../catalog/types.ts';
 import { bodyfile } from '../manifest/bodyfile.ts';
 import { manifestCsv } from '../manifest/manifest-csv.ts';
-import { LAYOUT_VERSION, PROBLEM_OUTCOMES, type Manifest, type ManifestEntry, type ToolFacts } from '../manifest/types.ts';
+import { LAYOUT_VERSION, PROBLEM_OUTCOMES, type Manifest, type ManifestEntry, type RunFacts, type ToolFacts } from '../manifest/types.ts';
 import { ArchiveWriter, type ArchiveDigest, type Compression } from './archive-writer.ts';
 import { collectItem } from './collect-item.ts';
 import type { CollectionLog } from './collection-log.ts';
@@ -33,6 +33,11 @@ export interface CollectOptions {
   /** Where the archive goes, without any secret. */
   destination: string | null;
   tool: ToolFacts | Promise<ToolFacts>;
+  /** IMDS answer, queried in parallel with collection (never before the first preserved byte). */
+  vmIdentity?: Promise<unknown>;
+  /** Wait for vmIdentity before writing the manifest (the last archive of a run); otherwise record it only if already answered. */
+  awaitVmIdentity?: boolean;
+  run?: RunFacts;
   log: CollectionLog;
   clock?: () => Date;
   onProgress?: (progress: Progress) => void;
@@ -47,6 +52,13 @@ export interface CollectResult {
   problems: ManifestEntry[];
   files: number;
   bytes: number;
+}
+
+async function settledOrPending(value: Promise<unknown>, wait: boolean): Promise<unknown> {
+  if (wait) return value.catch((err: Error) => ({ reachable: false, error: err.message }));
+  const pending = Symbol('pending');
+  const first = await Promise.race([value.catch((err: Error) => ({ reachable: false, error: err.message })), new Promise((r) => setImmediate(() => r(pending)))]);
+  return first === pending ? { status: 'pending', note: 'IMDS had not answered when this archive was closed; see the run\'s last archive' } : first;
 }
 
 export async function collect(options: CollectOptions): Promise<CollectResult> {
@@ -98,6 +110,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       os: platform.os,
       options: { hashes: ['sha256', ...options.hashes.filter((h) => h !== 'sha256')], compress: options.compression, includeKeys: options.includeKeys },
       destination: options.destination,
+      ...(options.run ? { run: options.run } : {}),
+      ...(options.vmIdentity ? { vm: await settledOrPending(options.vmIdentity, options.awaitVmIdentity ?? true) } : {}),
       counts,
       entries,
     };

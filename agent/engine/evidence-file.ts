@@ -8,6 +8,10 @@ import type { MultiHash } from './multi-hash.ts';
 const CHUNK = 1024 * 1024;
 const ZEROS = Buffer.alloc(CHUNK);
 
+/** Where read buffers come from (the archive writer's pool), so they can be reused once consumed. */
+export interface ReadBuffers { acquire(): Buffer }
+const freshBuffers: ReadBuffers = { acquire: () => Buffer.allocUnsafe(CHUNK) };
+
 export interface OpenFailure { outcome: Outcome; change?: ChangeKind; note: string }
 
 export interface ReadResult {
@@ -81,7 +85,7 @@ export class EvidenceFile {
    * Reads exactly `size` bytes into `write`, hashing what is written. A file that ends early is zero-filled up to `size`
    * (so the archive stays well-formed and its bytes still hash to the manifest) and reported as shrunk.
    */
-  async pump(write: (chunk: Buffer) => Promise<void> | void, hash: MultiHash): Promise<ReadResult> {
+  async pump(write: (chunk: Buffer) => Promise<void> | void, hash: MultiHash, buffers: ReadBuffers = freshBuffers): Promise<ReadResult> {
     const size = this.size;
     const notes = [...this.notes];
     let position = 0;
@@ -93,7 +97,7 @@ export class EvidenceFile {
       if (readFailed) {
         chunk = ZEROS.subarray(0, want);
       } else {
-        const buf = Buffer.allocUnsafe(want);
+        const buf = buffers.acquire();
         let n = 0;
         try {
           n = (await this.handle.read(buf, 0, want, position)).bytesRead;

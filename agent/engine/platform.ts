@@ -19,6 +19,8 @@ export interface Platform {
   displayPath(segments: EvidenceSegments): string;
   /** Facts about the machine the tool runs on and, when the root is not the live system, the evidence system. */
   hostFacts(root: string): Promise<HostFacts>;
+  /** Where to keep archives when the upload fails: a local disk that is not the evidence disk where one exists (Azure's resource disk). */
+  defaultFallbackDir?(root: string): string;
   /** Gets a copy of a file that is locked or refused when opened (live Windows event logs); absent = no fallback. */
   readonly lockedFileExporter?: LockedFileExporter;
 }

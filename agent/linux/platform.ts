@@ -5,6 +5,7 @@ import type { Platform, EvidenceSegments } from '../engine/platform.ts';
 import type { HostFacts } from '../manifest/types.ts';
 import { readSmallFile } from '../engine/read-small-file.ts';
 import { linuxCatalog } from './catalog.ts';
+import { linuxFallbackDir } from './fallback-dir.ts';
 
 const SLASH = Buffer.from('/');
 
@@ -42,6 +43,8 @@ export const linuxPlatform: Platform = {
   displayPath(segments) {
     return '/' + segments.map((s) => s.toString('utf8')).join('/');
   },
+
+  defaultFallbackDir: linuxFallbackDir,
 
   async hostFacts(root): Promise<HostFacts> {
     const live = await systemIdentity('/');

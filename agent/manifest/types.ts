@@ -83,6 +83,12 @@ export interface ToolFacts {
   runtime: string;
 }
 
+export interface RunFacts {
+  id: string;
+  archive: string;
+  previousArchives: { name: string; sha256: string; location: string; committedAt: string }[];
+}
+
 export interface Manifest {
   layoutVersion: number;
   tool: ToolFacts;
@@ -94,6 +100,10 @@ export interface Manifest {
   options: { hashes: string[]; compress: string; includeKeys: boolean };
   /** Where this archive was sent (no query string, no secret). */
   destination: string | null;
+  /** The run this archive belongs to, when a run writes several archives (tier 0 first). */
+  run?: RunFacts;
+  /** Azure VM identity from IMDS (with the attested document), `pending` when not answered before this archive closed. */
+  vm?: unknown;
   counts: Record<string, number>;
   entries: ManifestEntry[];
 }

@@ -9,9 +9,12 @@ import type { ArchiveSink, SinkTarget } from './sink.ts';
 export class FileSink implements ArchiveSink {
   /** `output` is a file path, or `-` for standard output. */
   private readonly output: string;
+  private readonly sidecar: boolean;
 
-  constructor(output: string) {
+  /** `sidecar`: also write `<file>.sha256` in `sha256sum -c` format (default). */
+  constructor(output: string, options: { sidecar?: boolean } = {}) {
     this.output = output;
+    this.sidecar = options.sidecar ?? true;
   }
 
   async open(): Promise<SinkTarget> {
@@ -37,6 +40,7 @@ export class FileSink implements ArchiveSink {
       destination: file,
       stream,
       commit: async (digest) => {
+        if (!this.sidecar) return { location: file, sha256: digest.sha256, bytes: digest.bytes, extras: [] };
         const sidecar = `${file}.sha256`;
         await writeFile(sidecar, `${digest.sha256}  ${path.basename(file)}\n`, { flag: 'wx' });
         return { location: file, sha256: digest.sha256, bytes: digest.bytes, extras: [sidecar] };

@@ -2,6 +2,9 @@
 import type { Writable } from 'node:stream';
 import type { ArchiveDigest } from '../engine/archive-writer.ts';
 
+/** The small file listing every archive of a run with its SHA-256, written last. */
+export const CHECKSUMS_NAME = 'SHA256SUMS';
+
 export interface SinkReceipt {
   /** Where the committed archive is, without secrets (a path, or a blob URL without query). */
   location: string;

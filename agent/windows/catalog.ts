@@ -84,7 +84,7 @@ export const windowsCatalog = [
     id: 'WindowsExtensionHandlerBinaryFile',
     description: 'Handler executables and libraries of CSE and Run Command v1/v2 (CustomScriptHandler.exe, RunCommandExtension.exe, *.dll): always hashed, copied up to 16 MiB each.',
     os: 'windows', tier: 1, mode: 'copy-small', limits: { maxCopyBytes: 16 * MIB },
-    globs: [`${CSE}/*/**/*.exe`, `${CSE}/*/**/*.dll`, `${RC1}/*/**/*.exe`, `${RC1}/*/**/*.dll`, `${RC2}/*/**/*.exe`, `${RC2}/*/**/*.dll`],
+    globs: [`${CSE}/*/**/*.{exe,dll}`, `${RC1}/*/**/*.{exe,dll}`, `${RC2}/*/**/*.{exe,dll}`],
     references: [`${REF} §4`, `${REF} §5.1`],
   },
   {

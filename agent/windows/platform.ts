@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EvidenceSegments, Platform } from '../engine/platform.ts';
 import type { HostFacts } from '../manifest/types.ts';
+import { linuxFallbackDir } from '../linux/fallback-dir.ts';
+import { linuxPlatform } from '../linux/platform.ts';
 import { windowsCatalog } from './catalog.ts';
 import { execFileRunner, type CommandRunner } from './command-runner.ts';
 import { createWevtutilExporter } from './wevtutil-exporter.ts';
+import { driveOf, scratchDirs } from './scratch-dir.ts';
 import { drivePath, extendedLengthPath } from './win32-path.ts';
 
 /** The `root` meaning "this machine's own drives" (live Windows): segments map to `C:\...`, `D:\...`. */
@@ -20,16 +23,19 @@ export function parseMachineGuid(regOutput: string): string | null {
 
 export interface WindowsPlatformOptions {
   run?: CommandRunner;
-  /** The separator of the machine running the tool (tests pass `\` to check Windows hosts on Linux). */
-  hostSeparator?: string;
-  /** Whether event logs held by the EventLog service can be exported (only on a live Windows). */
+  /** Whether the tool runs on Windows (default: process.platform is win32); tests set it to check a Windows host on Linux. */
+  hostIsWindows?: boolean;
+  /** Whether event logs held by the EventLog service are exported with wevtutil (default: hostIsWindows). */
   exportLockedEventLogs?: boolean;
 }
 
+const UNKNOWN_EVIDENCE_SYSTEM = { hostname: null, machineId: null, osRelease: null };
+
 export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Platform {
   const run = options.run ?? execFileRunner;
-  const sep = options.hostSeparator ?? path.sep;
-  const exportLocked = options.exportLockedEventLogs ?? process.platform === 'win32';
+  const hostIsWindows = options.hostIsWindows ?? process.platform === 'win32';
+  const separator = Buffer.from(hostIsWindows ? '\\' : '/');
+  const exportLocked = options.exportLockedEventLogs ?? hostIsWindows;
 
   async function machineGuid(): Promise<string | null> {
     try {
@@ -57,12 +63,17 @@ export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Pla
       // The live drives have no common directory: an empty path says so (the drive is the first segment).
       if (root === LIVE_DRIVES_ROOT) return segments.length === 0 ? Buffer.alloc(0) : extendedLengthPath(drivePath(segments), segments);
       if (segments.length === 0) return Buffer.from(root);
-      const base = sep === '\\' ? path.win32.resolve(root).replace(/\\+$/, '') : root.replace(/\/+$/, '');
-      const sepBytes = Buffer.from(sep);
+      const base = hostIsWindows ? path.win32.resolve(root).replace(/\\+$/, '') : root.replace(/\/+$/, '');
       const parts: Buffer[] = [Buffer.from(base)];
-      for (const s of segments) parts.push(sepBytes, s);
+      for (const s of segments) parts.push(separator, s);
       const joined = Buffer.concat(parts);
-      return sep === '\\' ? extendedLengthPath(joined, segments) : joined;
+      return hostIsWindows ? extendedLengthPath(joined, segments) : joined;
+    },
+
+    defaultFallbackDir(root) {
+      // The fallback is on the machine running the tool: a Linux host reading a Windows tree keeps the Linux choice.
+      if (!hostIsWindows) return linuxFallbackDir(root);
+      return scratchDirs(root === LIVE_DRIVES_ROOT ? 'C' : driveOf(root))[0]!;
     },
 
     displayPath(segments) {
@@ -72,17 +83,18 @@ export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Pla
 
     async hostFacts(root): Promise<HostFacts> {
       const live = root === LIVE_DRIVES_ROOT;
+      // Identity of an offline Windows tree lives in registry hives, which this tool does not parse.
+      if (!hostIsWindows) return { ...(await linuxPlatform.hostFacts('/')), evidenceSystem: UNKNOWN_EVIDENCE_SYSTEM };
       const facts: HostFacts = {
         hostname: os.hostname(),
-        os: process.platform === 'win32' ? 'windows' : process.platform,
+        os: 'windows',
         osRelease: os.version() || null,
         kernel: `${os.type()} ${os.release()}`,
         arch: os.arch(),
         machineId: live ? await machineGuid() : null,
         bootTime: new Date(Date.now() - os.uptime() * 1000).toISOString(),
       };
-      // Identity of an offline Windows tree lives in registry hives, which this tool does not parse.
-      if (!live) facts.evidenceSystem = { hostname: null, machineId: null, osRelease: null };
+      if (!live) facts.evidenceSystem = UNKNOWN_EVIDENCE_SYSTEM;
       return facts;
     },
   };

@@ -1,11 +1,11 @@
 // Exports a live event log that the EventLog service holds open (wevtutil epl) into a temp dir off the evidence disk, for the engine to read instead.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ExportedFile, LockedFileExporter } from '../engine/locked-file-exporter.ts';
 import type { EvidenceSegments } from '../engine/platform.ts';
 import type { CommandRunner } from './command-runner.ts';
+import { scratchDirs } from './scratch-dir.ts';
 
 export const WEVTUTIL_METHOD = 'wevtutil-export';
 const EVTX_DIR = ['windows', 'system32', 'winevt', 'logs'];
@@ -29,15 +29,10 @@ const comparable = (p: string): string => p.replace(/^\\\\\?\\/, '').replaceAll(
 
 export interface WevtutilExporterOptions {
   run: CommandRunner;
-  /** Directories to create the temp dir in, tried in order; default D:\ (Azure's resource disk) unless the evidence is on D:, then os.tmpdir(). */
+  /** Directories to create the temp dir in, tried in order; default scratchDirs (D:\ unless the evidence is on D:, then the temp dir). */
   tempParents?: (evidenceDrive: string) => string[];
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
-}
-
-function defaultTempParents(evidenceDrive: string): string[] {
-  const parents = evidenceDrive.toUpperCase() !== 'D' && existsSync('D:\\') ? ['D:\\'] : [];
-  return [...parents, os.tmpdir()];
 }
 
 async function makeTempDir(parents: readonly string[]): Promise<string> {
@@ -56,7 +51,7 @@ export function createWevtutilExporter(options: WevtutilExporterOptions): Locked
   const { run } = options;
   const env = options.env ?? process.env;
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const tempParents = options.tempParents ?? defaultTempParents;
+  const tempParents = options.tempParents ?? scratchDirs;
 
   return {
     async export(segments: EvidenceSegments, hostPath: Buffer): Promise<ExportedFile | null> {
