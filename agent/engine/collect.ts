@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { VolatilityTier } from '../catalog/types.ts';
 import { bodyfile } from '../manifest/bodyfile.ts';
 import { manifestCsv } from '../manifest/manifest-csv.ts';
-import { LAYOUT_VERSION, PROBLEM_OUTCOMES, type Manifest, type ManifestEntry, type RunFacts, type ToolFacts } from '../manifest/types.ts';
+import { LAYOUT_VERSION, PROBLEM_OUTCOMES, type Manifest, type ManifestEntry, type OwnFootprint, type RunFacts, type ToolFacts } from '../manifest/types.ts';
 import { ArchiveWriter, type ArchiveDigest, type Compression } from './archive-writer.ts';
 import { collectItem } from './collect-item.ts';
 import type { CollectionLog } from './collection-log.ts';
@@ -38,6 +38,8 @@ export interface CollectOptions {
   /** Wait for vmIdentity before writing the manifest (the last archive of a run); otherwise record it only if already answered. */
   awaitVmIdentity?: boolean;
   run?: RunFacts;
+  /** The collector's own Run Command folder: its entries get a note so analysts do not take them for attacker activity. */
+  launchedBy?: OwnFootprint | null;
   log: CollectionLog;
   clock?: () => Date;
   onProgress?: (progress: Progress) => void;
@@ -70,6 +72,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const archive = new ArchiveWriter(options.target, options.compression, options.gzipLevel);
   const entries: ManifestEntry[] = [];
   const seen = options.seen ?? new Set<string>();
+  const ownFolder = options.launchedBy?.folder ?? null;
   const progress: Progress = { files: 0, bytes: 0, plannedBytes: 0, path: '' };
   const ctx = {
     platform, root, archive, hashes: options.hashes, includeKeys: options.includeKeys,
@@ -88,6 +91,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       for (const item of items) {
         await options.beforeItem?.(item);
         const entry = await collectItem(ctx, item);
+        if (ownFolder && (entry.path === ownFolder || entry.path.startsWith(`${ownFolder}${ownFolder.includes('\\') ? '\\' : '/'}`))) {
+          entry.note = [entry.note, `this collection's own ${options.launchedBy!.via} run (${ownFolder}): the collector's bootstrap, not attacker activity`].filter(Boolean).join('; ');
+        }
         entries.push(entry);
         if (entry.archivePath && entry.type === 'file') progress.files += 1;
         progress.path = entry.path;
@@ -111,6 +117,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       options: { hashes: ['sha256', ...options.hashes.filter((h) => h !== 'sha256')], compress: options.compression, includeKeys: options.includeKeys },
       destination: options.destination,
       ...(options.run ? { run: options.run } : {}),
+      ...(options.launchedBy ? { launchedBy: options.launchedBy } : {}),
       ...(options.vmIdentity ? { vm: await settledOrPending(options.vmIdentity, options.awaitVmIdentity ?? true) } : {}),
       counts,
       entries,

@@ -18,13 +18,19 @@ function resolveExisting(p: string): string {
 export function assertOutputOutsideEvidence(output: string, platform: Platform, root: string): void {
   if (output === '-') return;
   const out = resolveExisting(output);
-  const rootAbs = resolveExisting(root);
-  const liveRoot = rootAbs === path.parse(rootAbs).root;
-  if (!liveRoot && within(out, rootAbs)) {
-    throw new CollectorError('CSE_OUTPUT_INVALID', `output ${out} is inside the evidence root ${rootAbs}`, 'write the archive outside --root: nothing may be written under the evidence');
+  let relative: string;
+  if (platform.hostPath(root, []).length === 0) {
+    // A root with no directory (live Windows: the machine's drives): the output's own path, drive letter first, is its evidence path.
+    relative = out.replace(/^([A-Za-z]):[\\/]*/, '$1/').split(/[\\/]+/).join('/');
+  } else {
+    const rootAbs = resolveExisting(root);
+    const liveRoot = rootAbs === path.parse(rootAbs).root;
+    if (!liveRoot && within(out, rootAbs)) {
+      throw new CollectorError('CSE_OUTPUT_INVALID', `output ${out} is inside the evidence root ${rootAbs}`, 'write the archive outside --root: nothing may be written under the evidence');
+    }
+    if (!within(out, rootAbs)) return;
+    relative = path.relative(rootAbs, out).split(path.sep).join('/');
   }
-  if (!within(out, rootAbs)) return;
-  const relative = path.relative(rootAbs, out).split(path.sep).join('/');
   for (const glob of platform.catalog.flatMap((a) => a.globs)) {
     const pattern = platform.globSegments(glob).join('/');
     const opts = { dot: true, nocase: platform.caseInsensitive };

@@ -1,6 +1,6 @@
 // The Platform interface: everything OS-specific the engine needs, so that the engine never asks which OS it runs on.
 import type { Catalog, TargetOs } from '../catalog/types.ts';
-import type { HostFacts } from '../manifest/types.ts';
+import type { HostFacts, OwnFootprint } from '../manifest/types.ts';
 import type { LockedFileExporter } from './locked-file-exporter.ts';
 
 /** A path below the evidence root, as raw name bytes per segment (names need not be valid UTF-8). */
@@ -21,6 +21,8 @@ export interface Platform {
   hostFacts(root: string): Promise<HostFacts>;
   /** Where to keep archives when the upload fails: a local disk that is not the evidence disk where one exists (Azure's resource disk). */
   defaultFallbackDir?(root: string): string;
+  /** The Run Command / CSE work folder the tool was launched from, if any (from its working directory and environment). */
+  ownFootprint?(root: string, cwd: string, env: NodeJS.ProcessEnv): OwnFootprint | null;
   /** Gets a copy of a file that is locked or refused when opened (live Windows event logs); absent = no fallback. */
   readonly lockedFileExporter?: LockedFileExporter;
 }

@@ -20,7 +20,7 @@ export async function* resolveGlob(platform: Platform, root: string, glob: strin
   const patterns = platform.globSegments(glob);
   const nocase = platform.caseInsensitive;
   const matchers = patterns.map((p) => (p === '**' ? null : picomatch(p, { dot: true, nocase })));
-  const rootStat = await lstat(platform.hostPath(root, []), { bigint: true });
+  const rootPath = platform.hostPath(root, []);
   const activeDirs = new Set<string>();
 
   async function childrenOf(node: Node): Promise<Buffer[] | NodeJS.ErrnoException> {
@@ -32,8 +32,8 @@ export async function* resolveGlob(platform: Platform, root: string, glob: strin
     }
   }
 
-  async function statChild(node: Node, name: Buffer): Promise<GlobHit> {
-    const segments = [...node.segments, name];
+  async function statChild(parent: EvidenceSegments, name: Buffer): Promise<GlobHit> {
+    const segments = [...parent, name];
     try {
       return { segments, stat: await lstat(platform.hostPath(root, segments), { bigint: true }) };
     } catch (err) {
@@ -44,7 +44,7 @@ export async function* resolveGlob(platform: Platform, root: string, glob: strin
   async function* children(node: Node, index: number): AsyncGenerator<GlobHit> {
     const pattern = patterns[index]!;
     if (!nocase && !GLOB_CHARS.test(pattern)) {
-      const hit = await statChild(node, Buffer.from(pattern));
+      const hit = await statChild(node.segments, Buffer.from(pattern));
       if (hit.stat || (hit.error && hit.error.code !== 'ENOENT' && hit.error.code !== 'ENOTDIR')) yield hit;
       return;
     }
@@ -56,7 +56,7 @@ export async function* resolveGlob(platform: Platform, root: string, glob: strin
     const matcher = matchers[index];
     for (const name of names) {
       if (matcher && !matcher(name.toString('utf8'))) continue;
-      yield await statChild(node, name);
+      yield await statChild(node.segments, name);
     }
   }
 
@@ -85,5 +85,14 @@ export async function* resolveGlob(platform: Platform, root: string, glob: strin
     }
   }
 
-  yield* walk({ segments: [], stat: rootStat }, 0);
+  if (rootPath.length === 0) {
+    // A root with no directory of its own (live Windows: the machine's drives): the first segment is named, never listed.
+    const first = patterns[0];
+    if (first === undefined || GLOB_CHARS.test(first)) return;
+    const hit = await statChild([], Buffer.from(first));
+    if (hit.stat) yield* walk({ segments: hit.segments as Buffer[], stat: hit.stat }, 1);
+    else if (hit.error && hit.error.code !== 'ENOENT' && hit.error.code !== 'ENOTDIR') yield hit;
+    return;
+  }
+  yield* walk({ segments: [], stat: await lstat(rootPath, { bigint: true }) }, 0);
 }

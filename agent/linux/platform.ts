@@ -6,6 +6,7 @@ import type { HostFacts } from '../manifest/types.ts';
 import { readSmallFile } from '../engine/read-small-file.ts';
 import { linuxCatalog } from './catalog.ts';
 import { linuxFallbackDir } from './fallback-dir.ts';
+import { linuxOwnFootprint } from './run-command-footprint.ts';
 
 const SLASH = Buffer.from('/');
 
@@ -45,6 +46,7 @@ export const linuxPlatform: Platform = {
   },
 
   defaultFallbackDir: linuxFallbackDir,
+  ownFootprint: linuxOwnFootprint,
 
   async hostFacts(root): Promise<HostFacts> {
     const live = await systemIdentity('/');

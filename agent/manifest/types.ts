@@ -83,6 +83,15 @@ export interface ToolFacts {
   runtime: string;
 }
 
+/** The Run Command (or CSE) run that launched this collection: its folder holds the collector's own bootstrap, not attacker activity. */
+export interface OwnFootprint {
+  via: 'run-command-v1' | 'run-command-v2' | 'custom-script' | 'run-command';
+  sequence: string | null;
+  name?: string;
+  /** The work folder as on the VM, or null when only the launcher said so. */
+  folder: string | null;
+}
+
 export interface RunFacts {
   id: string;
   archive: string;
@@ -102,6 +111,8 @@ export interface Manifest {
   destination: string | null;
   /** The run this archive belongs to, when a run writes several archives (tier 0 first). */
   run?: RunFacts;
+  /** Set when the collector was launched by Run Command/CSE: entries under `folder` are the collection's own footprint. */
+  launchedBy?: OwnFootprint;
   /** Azure VM identity from IMDS (with the attested document), `pending` when not answered before this archive closed. */
   vm?: unknown;
   counts: Record<string, number>;

@@ -10,6 +10,7 @@ import { execFileRunner, type CommandRunner } from './command-runner.ts';
 import { createWevtutilExporter } from './wevtutil-exporter.ts';
 import { driveOf, scratchDirs } from './scratch-dir.ts';
 import { drivePath, extendedLengthPath } from './win32-path.ts';
+import { windowsOwnFootprint } from './run-command-footprint.ts';
 
 /** The `root` meaning "this machine's own drives" (live Windows): segments map to `C:\...`, `D:\...`. */
 export const LIVE_DRIVES_ROOT = '';
@@ -51,6 +52,7 @@ export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Pla
     catalog: windowsCatalog,
     caseInsensitive: true,
     ...(exportLocked ? { lockedFileExporter: createWevtutilExporter({ run }) } : {}),
+    ...(hostIsWindows ? { ownFootprint: windowsOwnFootprint } : {}),
 
     globSegments(glob) {
       const segments = glob.split('/').filter((s) => s.length > 0);

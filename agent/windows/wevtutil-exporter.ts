@@ -9,6 +9,8 @@ import { scratchDirs } from './scratch-dir.ts';
 
 export const WEVTUTIL_METHOD = 'wevtutil-export';
 const EVTX_DIR = ['windows', 'system32', 'winevt', 'logs'];
+const GL_TIMEOUT_MS = 30_000;
+/** A multi-gigabyte Security log takes minutes to export. */
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** `Microsoft-WindowsAzure-Status%4Plugins.evtx` → `Microsoft-WindowsAzure-Status/Plugins`; null for a name that is not `*.evtx`. */
@@ -62,7 +64,7 @@ export function createWevtutilExporter(options: WevtutilExporterOptions): Locked
       if (!channel || !inEventLogDir) return null;
 
       // Export only when this very file is the channel's live log: never a channel of another system (a mounted disk or tree).
-      const { stdout } = await run('wevtutil', ['gl', channel], timeout);
+      const { stdout } = await run('wevtutil', ['gl', channel], Math.min(GL_TIMEOUT_MS, timeout));
       const logFile = channelLogFile(stdout, env);
       if (!logFile || comparable(logFile) !== comparable(hostPath.toString('utf8'))) return null;
 

@@ -7,7 +7,7 @@ export const MAX_PATH_CHARS = 259;
 /** Names Win32 alters or treats as devices unless the path is `\\?\`: trailing dot or space, CON, NUL, COM1.txt, ... */
 const ALTERED_NAME = /[. ]$|^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
-export function joinBackslash(parts: readonly Buffer[]): Buffer {
+function joinBackslash(parts: readonly Buffer[]): Buffer {
   const out: Buffer[] = [];
   parts.forEach((p, i) => { if (i > 0) out.push(BACKSLASH); out.push(p); });
   return Buffer.concat(out);

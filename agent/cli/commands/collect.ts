@@ -9,6 +9,7 @@ import { CollectionLog } from '../../engine/collection-log.ts';
 import type { HashAlgorithm } from '../../engine/multi-hash.ts';
 import { assertOutputOutsideEvidence } from '../../engine/output-guard.ts';
 import type { Platform } from '../../engine/platform.ts';
+import type { OwnFootprint } from '../../manifest/types.ts';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_IMDS_ENDPOINT, ImdsClient, type ImdsResult } from '../../imds/imds-client.ts';
 import { DirectorySink } from '../../sinks/directory-sink.ts';
@@ -20,7 +21,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { checkedRoot, rootOption } from '../common-options.ts';
 import { terminalProgress } from '../progress.ts';
-import { selectPlatform, type OsChoice } from '../select-platform.ts';
+import { resolveEvidenceRoot, selectPlatform, type OsChoice } from '../select-platform.ts';
 import { summaryLine } from '../summary.ts';
 
 export interface CollectArgs {
@@ -97,6 +98,7 @@ export interface Common {
   /** This run's id and folder name (`<prefix>/<host>/<time>-<id>` for a container, `<host>/<time>-<id>` for a directory). */
   runId: string;
   vmIdentity?: Promise<ImdsResult>;
+  launchedBy: OwnFootprint | null;
 }
 
 export async function runCollect(args: CollectArgs, io: CliIo): Promise<number> {
@@ -104,11 +106,14 @@ export async function runCollect(args: CollectArgs, io: CliIo): Promise<number> 
   const destinations = [args.output, args.outputDir, args.containerUrl].filter((d) => d !== undefined);
   if (destinations.length !== 1) throw new UsageError('give exactly one destination: --output FILE, --output-dir DIR or --container-url URL', 'e.g. --container-url https://acct.blob.core.windows.net/evidence');
   const hashes = parseHashes(args.hash);
-  const root = checkedRoot(args.root);
-  const platform = selectPlatform(args.os, root);
+  const checked = checkedRoot(args.root);
+  const platform = selectPlatform(args.os, checked);
+  const root = resolveEvidenceRoot(platform, checked);
   const log = new CollectionLog(args.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined);
   const { runId } = runFolder('', os.hostname(), new Date(started));
-  const common: Common = { platform, root, hashes, log, io, args, started, runId };
+  const launchedBy = platform.ownFootprint?.(root, process.cwd(), process.env) ?? null;
+  const common: Common = { platform, root, hashes, log, io, args, started, runId, launchedBy };
+  if (launchedBy) log.info(`launched by ${launchedBy.via}${launchedBy.folder ? ` from ${launchedBy.folder}` : ''}: that folder is this collection's own footprint`);
   if (args.imds && args.output === undefined) {
     const imds = new ImdsClient(args.imdsEndpoint);
     common.vmIdentity = new Promise<ImdsResult>((resolve) => setImmediate(() => resolve(imds.vmIdentity())));
@@ -133,7 +138,7 @@ async function collectToFile(c: Common, output: string): Promise<number> {
   try {
     result = await collect({
       platform: c.platform, root: c.root, target: target.stream, compression: c.args.compress, hashes: c.hashes, includeKeys: c.args.includeKeys,
-      destination: target.destination, tool: toolFacts(), log: c.log,
+      destination: target.destination, tool: toolFacts(), log: c.log, launchedBy: c.launchedBy,
       onProgress: output === '-' ? undefined : terminalProgress(c.io.stderr as NodeJS.WriteStream),
     });
   } catch (err) {
@@ -163,7 +168,7 @@ async function collectTiered(c: Common, primary: ArchiveSink, fallback: ArchiveS
   try {
     result = await collectArchives({
       platform: c.platform, root: c.root, compression: c.args.compress, hashes: c.hashes, includeKeys: c.args.includeKeys,
-      tool: toolFacts(), log: c.log, vmIdentity: c.vmIdentity,
+      tool: toolFacts(), log: c.log, vmIdentity: c.vmIdentity, launchedBy: c.launchedBy,
       run: { id: c.runId, archive: '', previousArchives: [] },
       parts: tierParts(c.args.compress), primary, fallback,
       onProgress: terminalProgress(c.io.stderr as NodeJS.WriteStream),
@@ -181,6 +186,7 @@ async function collectTiered(c: Common, primary: ArchiveSink, fallback: ArchiveS
     status,
     destination,
     runId: c.runId,
+    ...(c.launchedBy ? { launchedBy: c.launchedBy } : {}),
     ...extras,
     archives: result.parts.map((p) => ({ name: p.part.name, location: p.receipt.location, sha256: p.receipt.sha256, bytes: p.receipt.bytes, ...('readback' in p.receipt ? { readback: p.receipt.readback } : {}) })),
     checksums: result.checksums.map((r) => r.location),

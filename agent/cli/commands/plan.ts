@@ -5,7 +5,7 @@ import { entryType } from '../../engine/stat-facts.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { checkedRoot, rootOption } from '../common-options.ts';
-import { selectPlatform, type OsChoice } from '../select-platform.ts';
+import { resolveEvidenceRoot, selectPlatform, type OsChoice } from '../select-platform.ts';
 
 export interface PlanArgs { root: string; os: OsChoice; json: boolean }
 
@@ -14,8 +14,9 @@ export const planBuilder = (y: Argv) => y
   .example('$0 plan --root /mnt/snapshot --os linux', 'Show what would be collected from a mounted disk');
 
 export async function runPlan(args: PlanArgs, io: CliIo): Promise<number> {
-  const root = checkedRoot(args.root);
-  const platform = selectPlatform(args.os, root);
+  const checked = checkedRoot(args.root);
+  const platform = selectPlatform(args.os, checked);
+  const root = resolveEvidenceRoot(platform, checked);
   let order = 0;
   for await (const item of planCollection(platform, root)) {
     order += 1;
