@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Transform, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import tarStream from 'tar-stream';
+import { BlockCompressor } from './block-compressor.ts';
 import { BufferPool } from './buffer-pool.ts';
 
 /** Size of one file read; read buffers come from the writer's pool. */
@@ -12,12 +12,12 @@ export const READ_CHUNK = 1024 * 1024;
 
 type TarHeader = Parameters<ReturnType<typeof tarStream.pack>['entry']>[0];
 
-export type Compression = 'gzip' | 'none';
-export const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
-/** gzip level 1: about twice the speed of level 6 for ~15% larger output; speed decides how much evidence leaves before it is destroyed. */
-export const DEFAULT_GZIP_LEVEL = 1;
+export type Compression = 'gzip' | 'zstd' | 'none';
+export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
+/** Default levels, chosen by measurement (README, bench/): speed decides how much evidence leaves before it is destroyed. */
+export const DEFAULT_LEVEL: Record<Exclude<Compression, 'none'>, number> = { gzip: 1, zstd: 1 };
 
-export const archiveExtension = (compression: Compression): string => (compression === 'gzip' ? '.tar.gz' : '.tar');
+export const archiveExtension = (compression: Compression): string => ({ gzip: '.tar.gz', zstd: '.tar.zst', none: '.tar' })[compression];
 
 export interface MemberMeta {
   size?: number;
@@ -57,12 +57,12 @@ export class ArchiveWriter {
   /** Read buffers for file content, recycled once the first stage after the tar packer has consumed them. */
   readonly pool = new BufferPool(READ_CHUNK, 16);
 
-  constructor(target: Writable, compression: Compression, level = DEFAULT_GZIP_LEVEL) {
+  constructor(target: Writable, compression: Compression, level?: number) {
     const count = (chunk: Buffer) => { this.digest.update(chunk); this.bytes += chunk.length; };
     let first: Writable;
     let rest: Promise<void>;
-    if (compression === 'gzip') {
-      const compressor = zlib.createGzip({ level });
+    if (compression !== 'none') {
+      const compressor = new BlockCompressor(compression, level ?? DEFAULT_LEVEL[compression]);
       const tap = new Transform({ transform: (chunk: Buffer, _enc, cb) => { count(chunk); cb(null, chunk); } });
       first = compressor;
       rest = pipeline(compressor, tap, target);

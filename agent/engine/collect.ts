@@ -24,7 +24,8 @@ export interface CollectOptions {
   root: string;
   target: Writable;
   compression: Compression;
-  gzipLevel?: number;
+  /** Compression level (default per codec: DEFAULT_LEVEL). */
+  level?: number;
   hashes: readonly HashAlgorithm[];
   includeKeys: boolean;
   tiers?: readonly VolatilityTier[];
@@ -69,7 +70,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const startedAt = clock().toISOString();
   const hostFacts = platform.hostFacts(root);
   hostFacts.catch(() => undefined);
-  const archive = new ArchiveWriter(options.target, options.compression, options.gzipLevel);
+  const archive = new ArchiveWriter(options.target, options.compression, options.level);
   const entries: ManifestEntry[] = [];
   const seen = options.seen ?? new Set<string>();
   const ownFolder = options.launchedBy?.folder ?? null;

@@ -10,26 +10,30 @@ import { tempDir } from '../helpers/temp-dir.ts';
 const READERS: [string, (archive: string, into: string) => string[]][] = [
   ['GNU tar', (a, d) => ['tar', '-xf', a, '-C', d]],
   ['bsdtar', (a, d) => ['bsdtar', '-xf', a, '-C', d]],
-  // 7-Zip opens .tar.gz in two steps: gzip, then tar.
+  // 7-Zip opens .tar.gz / .tar.zst in two steps: decompress, then tar.
   ['7-Zip', (a, d) => ['sh', '-c', `7zz x -so ${JSON.stringify(a)} | 7zz x -si -ttar -o${JSON.stringify(d)} >/dev/null`]],
 ];
+const CASES = READERS.flatMap(([name, cmd]) => (['gzip', 'zstd'] as const).map((c) => [name, c, cmd] as const));
 
 describe('archive readers', () => {
-  it.each(READERS)('%s extracts every member with the bytes the manifest hashes', async (_name, command) => {
+  // Over 4 MiB, so the archive is several independently compressed blocks (gzip members / zstd frames).
+  it.each(CASES)('%s extracts every member of a %s archive with the bytes the manifest hashes', async (_name, compress, command) => {
     const work = await tempDir();
     const dl = path.join(work, 'root/var/lib/waagent/run-command-handler/download/MyRunCmd/1');
     const deep = path.join(dl, 'x'.repeat(90), 'y'.repeat(90));
     await mkdir(deep, { recursive: true });
     await writeFile(path.join(dl, 'script.sh'), '#!/bin/bash\nid\n');
     await writeFile(path.join(deep, `${'z'.repeat(200)}.txt`), 'long path payload\n');
-    const out = path.join(work, 'a.tar.gz');
-    expect((await runCli(['collect', '--root', path.join(work, 'root'), '--os', 'linux', '--output', out])).status).toBe(0);
+    await writeFile(path.join(dl, 'stdout'), Buffer.from(Array.from({ length: 400_000 }, (_, i) => `line ${i} ${(i * 2654435761) % 4294967296}\n`).join('')));
+    const out = path.join(work, compress === 'gzip' ? 'a.tar.gz' : 'a.tar.zst');
+    expect((await runCli(['collect', '--root', path.join(work, 'root'), '--os', 'linux', '--compress', compress, '--output', out])).status).toBe(0);
+    expect((await runCli(['verify', out])).status).toBe(0);
     const into = path.join(work, 'x');
     await mkdir(into);
     const [cmd, ...args] = command(out, into);
     execFileSync(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const manifest = await readManifest(into);
-    expect(await checkExtractedAgainstManifest(into, manifest)).toBe(2);
+    expect(await checkExtractedAgainstManifest(into, manifest)).toBe(3);
   });
 
   it('mactime reads the bodyfile', async () => {

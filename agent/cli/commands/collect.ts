@@ -45,6 +45,7 @@ export interface CollectArgs {
   imdsEndpoint: string;
   hash: string[];
   compress: Compression;
+  level?: number;
   includeKeys: boolean;
   verbose: boolean;
 }
@@ -69,7 +70,8 @@ export const collectBuilder = (y: Argv) => y
     imds: { type: 'boolean', default: true, describe: 'Record the VM identity and attested document from IMDS (--no-imds to skip)' },
     'imds-endpoint': { type: 'string', default: DEFAULT_IMDS_ENDPOINT, describe: 'IMDS base URL (tests use a loopback fake)' },
     hash: { type: 'string', array: true, default: [] as string[], describe: 'Extra hashes besides SHA-256: md5, sha1 (comma-separated or repeated)' },
-    compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression' },
+    compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression: gzip (.tar.gz), zstd (.tar.zst) or none (.tar); compressed on every core' },
+    level: { type: 'number', describe: 'Compression level (default gzip 1, zstd 1: measured fastest for the size, see README)' },
     'include-keys': { type: 'boolean', default: false, describe: "Also copy the agent's private keys (*.prv, Certificates.pem); by default they are only hashed" },
     verbose: { type: 'boolean', default: false, describe: 'Echo the collection log to stderr' },
   })
@@ -137,7 +139,7 @@ async function collectToFile(c: Common, output: string): Promise<number> {
   let result;
   try {
     result = await collect({
-      platform: c.platform, root: c.root, target: target.stream, compression: c.args.compress, hashes: c.hashes, includeKeys: c.args.includeKeys,
+      platform: c.platform, root: c.root, target: target.stream, compression: c.args.compress, level: c.args.level, hashes: c.hashes, includeKeys: c.args.includeKeys,
       destination: target.destination, tool: toolFacts(), log: c.log, launchedBy: c.launchedBy,
       onProgress: output === '-' ? undefined : terminalProgress(c.io.stderr as NodeJS.WriteStream),
     });
@@ -167,7 +169,7 @@ async function collectTiered(c: Common, primary: ArchiveSink, fallback: ArchiveS
   let result;
   try {
     result = await collectArchives({
-      platform: c.platform, root: c.root, compression: c.args.compress, hashes: c.hashes, includeKeys: c.args.includeKeys,
+      platform: c.platform, root: c.root, compression: c.args.compress, level: c.args.level, hashes: c.hashes, includeKeys: c.args.includeKeys,
       tool: toolFacts(), log: c.log, vmIdentity: c.vmIdentity, launchedBy: c.launchedBy,
       run: { id: c.runId, archive: '', previousArchives: [] },
       parts: tierParts(c.args.compress), primary, fallback,
