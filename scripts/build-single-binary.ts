@@ -52,7 +52,13 @@ export async function buildSingleBinaries(options: { targets?: NodeTarget[]; out
   const builderNode = await fetchNodeTarget('linux-x64', { version, log });
   const blob = path.join(work, 'sea-prep.blob');
   const config = path.join(work, 'sea-config.json');
-  writeFileSync(config, JSON.stringify({ main: bundlePath, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+  writeFileSync(config, JSON.stringify({
+    main: bundlePath, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false,
+    // A small young generation: many short-lived chunk objects; peak RSS ~25 MB lower at the same speed (bench/).
+    execArgv: ['--max-semi-space-size=4'],
+    // NODE_OPTIONS is ignored: nobody can inject code (--require) into a collector running as root/SYSTEM.
+    execArgvExtension: 'none',
+  }));
   run(builderNode, ['--experimental-sea-config', config]);
   const blobData = readFileSync(blob);
   const { inject } = await import('postject');

@@ -4,23 +4,41 @@ import zlib from 'node:zlib';
 
 export type BlockCodec = 'gzip' | 'zstd';
 
-type Compress = (block: Buffer) => Promise<Buffer>;
-
 interface ZstdZlib {
-  zstdCompress(buf: Buffer, opts: { params: Record<number, number> }, cb: (err: Error | null, out: Buffer) => void): void;
+  createZstdCompress(opts: { params: Record<number, number> }): zlib.Gzip;
   constants: Record<string, number>;
 }
 
-export const zstdAvailable = (): boolean => typeof (zlib as unknown as Partial<ZstdZlib>).zstdCompress === 'function';
+export const zstdAvailable = (): boolean => typeof (zlib as unknown as Partial<ZstdZlib>).createZstdCompress === 'function';
 
-function compressorFor(codec: BlockCodec, level: number): Compress {
-  if (codec === 'gzip') {
-    return (block) => new Promise((resolve, reject) => zlib.gzip(block, { level }, (err, out) => (err ? reject(err) : resolve(out))));
-  }
-  const z = zlib as unknown as ZstdZlib;
+/** One long-lived compressor per slot: a fresh context per block costs ~90 MB of RSS in malloc arenas for zstd (bench/). */
+interface Slot { stream: zlib.Gzip; endFrame: number; resetAfter: boolean }
+
+function createSlot(codec: BlockCodec, level: number): Slot {
+  if (codec === 'gzip') return { stream: zlib.createGzip({ level }), endFrame: zlib.constants.Z_FINISH, resetAfter: true };
   if (!zstdAvailable()) throw new Error('zstd needs Node >= 22.15 (the shipped binary has it)');
+  const z = zlib as unknown as ZstdZlib;
   const params = { [z.constants.ZSTD_c_compressionLevel!]: level, [z.constants.ZSTD_c_checksumFlag!]: 1 };
-  return (block) => new Promise((resolve, reject) => z.zstdCompress(block, { params }, (err, out) => (err ? reject(err) : resolve(out))));
+  return { stream: z.createZstdCompress({ params }), endFrame: z.constants.ZSTD_e_end!, resetAfter: false };
+}
+
+/** Compresses one block into one complete gzip member / zstd frame on `slot`, which must be idle. */
+function compressOn(slot: Slot, block: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (c: Buffer) => chunks.push(c);
+    const onError = (err: Error) => { cleanup(); reject(err); };
+    const cleanup = () => { slot.stream.off('data', onData); slot.stream.off('error', onError); };
+    slot.stream.on('data', onData);
+    slot.stream.on('error', onError);
+    slot.stream.write(block);
+    slot.stream.flush(slot.endFrame, () => {
+      cleanup();
+      // deflate ends the member at Z_FINISH; reset starts the next one with a fresh gzip header. zstd starts a new frame by itself.
+      if (slot.resetAfter) (slot.stream as zlib.Gzip & { reset(): void }).reset();
+      resolve(Buffer.concat(chunks));
+    });
+  });
 }
 
 /**
@@ -28,25 +46,26 @@ function compressorFor(codec: BlockCodec, level: number): Compress {
  * bsdtar and 7-Zip. Memory: blockSize × (inFlight + 1) of input plus the compressed blocks waiting their turn.
  */
 export class BlockCompressor extends Transform {
-  private readonly compress: Compress;
+  private readonly slots: Slot[];
   private readonly blockSize: number;
-  private readonly inFlight: number;
   private block: Buffer;
   private filled = 0;
+  private dispatched = 0;
   private readonly queue: Promise<Buffer>[] = [];
   /** Input blocks whose compression finished, reused instead of left to the garbage collector. */
   private readonly free: Buffer[] = [];
 
   constructor(codec: BlockCodec, level: number, options: { blockSize?: number; inFlight?: number } = {}) {
     super({ readableHighWaterMark: 1024 * 1024 });
-    this.compress = compressorFor(codec, level);
-    this.blockSize = options.blockSize ?? 4 * 1024 * 1024;
-    this.inFlight = options.inFlight ?? 4;
+    this.blockSize = options.blockSize ?? 2 * 1024 * 1024;
+    this.slots = Array.from({ length: options.inFlight ?? 3 }, () => createSlot(codec, level));
     this.block = Buffer.allocUnsafe(this.blockSize);
   }
 
   private dispatch(data: Buffer): void {
-    const job = this.compress(data).then((out) => {
+    // Block n goes to slot n mod slots: drainTo keeps fewer than `slots` blocks queued, so that slot's previous block is done.
+    const slot = this.slots[this.dispatched++ % this.slots.length]!;
+    const job = compressOn(slot, data).then((out) => {
       if (data.length === this.blockSize) this.free.push(data);
       return out;
     });
@@ -56,10 +75,7 @@ export class BlockCompressor extends Transform {
 
   /** Pushes finished blocks in order; waits for the oldest while `keep` or more are still queued. */
   private async drainTo(keep: number): Promise<void> {
-    while (this.queue.length > keep) {
-      const out = await this.queue.shift()!;
-      this.push(out);
-    }
+    while (this.queue.length > keep) this.push(await this.queue.shift()!);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
@@ -74,7 +90,7 @@ export class BlockCompressor extends Transform {
           this.dispatch(this.block);
           this.block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
           this.filled = 0;
-          await this.drainTo(this.inFlight - 1);
+          await this.drainTo(this.slots.length - 1);
         }
       }
     })().then(() => callback(), (err: Error) => callback(err));
@@ -84,6 +100,12 @@ export class BlockCompressor extends Transform {
     (async () => {
       if (this.filled > 0) this.dispatch(this.block.subarray(0, this.filled));
       await this.drainTo(0);
+      for (const s of this.slots) s.stream.close();
     })().then(() => callback(), (err: Error) => callback(err));
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    for (const s of this.slots) s.stream.destroy();
+    callback(err);
   }
 }

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import tarStream from 'tar-stream';
 import { MultiHash, HASH_ALGORITHMS } from '../engine/multi-hash.ts';
 import type { Manifest } from '../manifest/types.ts';
+import { ZstdFramesDecompress } from './zstd-frames.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -26,9 +27,7 @@ const TRAILER = ['manifest.json', 'manifest.csv', 'bodyfile.txt', 'collection.lo
 
 function decompressorFor(first: Buffer): Transform | null {
   if (first[0] === 0x1f && first[1] === 0x8b) return zlib.createGunzip();
-  if (first.readUInt32LE(0) === 0xfd2fb528 && 'createZstdDecompress' in zlib) {
-    return (zlib as unknown as { createZstdDecompress(): Transform }).createZstdDecompress();
-  }
+  if (first.readUInt32LE(0) === 0xfd2fb528) return new ZstdFramesDecompress();
   return null;
 }
 
