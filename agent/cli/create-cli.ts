@@ -6,6 +6,7 @@ import { TOOL_COMMIT, TOOL_NAME, TOOL_TARGET, TOOL_VERSION } from '../tool-facts
 import { collectBuilder, runCollect, type CollectArgs } from './commands/collect.ts';
 import { planBuilder, runPlan, type PlanArgs } from './commands/plan.ts';
 import { runVerify, verifyBuilder } from './commands/verify.ts';
+import { runWatch, watchBuilder, type WatchArgs } from './commands/watch.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 import { summaryLine } from './summary.ts';
@@ -24,7 +25,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(`${TOOL_VERSION} (commit ${TOOL_COMMIT}, ${TOOL_TARGET})`)
     .command('collect', 'Preserve the evidence into a hashed archive', collectBuilder, async (a) => { code = await runCollect(a as unknown as CollectArgs, io); })
     .command('plan', 'List what collect would preserve, in order, without reading content', planBuilder, async (a) => { code = await runPlan(a as unknown as PlanArgs, io); })
+    .command('watch', 'Stay resident and preserve each new or changed tier-0 file as it appears', watchBuilder, async (a) => { code = await runWatch(a as unknown as WatchArgs, io); })
     .command('verify <file>', 'Recompute every hash of an archive against its manifest', verifyBuilder, async (a) => { code = await runVerify(a as unknown as { file: string }, io); })
+    .command('schedule <action>', 'Install, remove or inspect continuous preservation (systemd units or Scheduled Tasks)', async (y) => (await import('./commands/schedule.ts')).scheduleBuilder(y), async (a) => { code = await (await import('./commands/schedule.ts')).runSchedule(a as unknown as import('./commands/schedule.ts').ScheduleArgs, io); })
     .demandCommand(1, 'name a command: collect, plan or verify')
     .strict()
     .epilogue(EPILOGUE)

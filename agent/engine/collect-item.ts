@@ -2,7 +2,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import type { ManifestEntry } from '../manifest/types.ts';
 import type { ArchiveWriter } from './archive-writer.ts';
-import { EvidenceFile, outcomeForOpenError } from './evidence-file.ts';
+import { EvidenceFile, outcomeForOpenError, type OpenedEvidence } from './evidence-file.ts';
 import type { ExportedFile, LockedFileExporter } from './locked-file-exporter.ts';
 import { allUtf8, archiveMemberName, rawPathBytes } from './evidence-path.ts';
 import { MultiHash, type HashAlgorithm } from './multi-hash.ts';
@@ -90,8 +90,9 @@ async function collectRegularFile(
   ctx: ItemContext, item: Extract<PlanItem, { kind: 'hit' }>, entry: ManifestEntry, hostPath: Buffer, memberName: string,
   meta: { mode: number; uid: number; gid: number; mtime: Date },
 ): Promise<ManifestEntry> {
-  const file = await EvidenceFile.open(hostPath, item.stat!);
-  if (!(file instanceof EvidenceFile)) {
+  // A watcher hands over files it already captured (held open or read into memory) so a deletion since cannot lose them.
+  const file = item.opened ?? await EvidenceFile.open(hostPath, item.stat!);
+  if (!('pump' in file)) {
     const failed: ManifestEntry = { ...entry, outcome: file.outcome, change: file.change, note: file.note };
     const exporter = ctx.platform.lockedFileExporter;
     return exporter && (file.outcome === 'locked' || file.outcome === 'denied')
@@ -140,7 +141,7 @@ async function collectExport(
 
 /** Reads an opened file once into the archive (or only the hashes, per the artifact's mode) and completes its entry. */
 async function archiveOpenFile(
-  ctx: ItemContext, item: Extract<PlanItem, { kind: 'hit' }>, entry: ManifestEntry, file: EvidenceFile, memberName: string,
+  ctx: ItemContext, item: Extract<PlanItem, { kind: 'hit' }>, entry: ManifestEntry, file: OpenedEvidence, memberName: string,
   meta: { mode: number; uid: number; gid: number; mtime: Date }, notes: readonly (string | undefined)[],
 ): Promise<ManifestEntry> {
   entry.size = file.size;

@@ -44,6 +44,8 @@ export interface CollectOptions {
   log: CollectionLog;
   clock?: () => Date;
   onProgress?: (progress: Progress) => void;
+  /** Archive exactly these items instead of planning from the catalog (the watcher's incremental archives). */
+  items?: readonly PlanItem[];
   /** Runs after an item is listed and before it is read (tests use it to race the collector). */
   beforeItem?: (item: PlanItem) => Promise<void> | void;
 }
@@ -82,13 +84,13 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   log.info(`collection started: os=${platform.os} root=${root} tiers=${(options.tiers ?? ALL_TIERS).join(',')}`);
 
   try {
-    for (const tier of options.tiers ?? ALL_TIERS) {
+    const batches: (readonly VolatilityTier[] | readonly PlanItem[])[] = options.items ? [options.items] : (options.tiers ?? ALL_TIERS).map((t) => [t]);
+    for (const batch of batches) {
       const items: PlanItem[] = [];
-      for await (const item of planCollection(platform, root, [tier], seen)) {
-        items.push(item);
-        if (item.kind === 'hit' && item.stat?.isFile()) progress.plannedBytes += Number(item.stat.size);
-      }
-      log.info(`tier ${tier}: ${items.length} plan items`);
+      if (options.items) items.push(...(batch as readonly PlanItem[]));
+      else for await (const item of planCollection(platform, root, batch as readonly VolatilityTier[], seen)) items.push(item);
+      for (const item of items) if (item.kind === 'hit' && item.stat?.isFile()) progress.plannedBytes += Number(item.stat.size);
+      log.info(options.items ? `${items.length} captured items` : `tier ${String(batch[0])}: ${items.length} plan items`);
       for (const item of items) {
         await options.beforeItem?.(item);
         const entry = await collectItem(ctx, item);

@@ -33,7 +33,16 @@ export function outcomeForOpenError(err: NodeJS.ErrnoException): OpenFailure {
   }
 }
 
-export class EvidenceFile {
+/** A regular file ready to be archived: opened and fstat'ed (EvidenceFile) or already read into memory (EvidenceSnapshot). */
+export interface OpenedEvidence {
+  /** fstat at opening: its size is the tar header size. */
+  readonly stat: BigIntStats;
+  readonly size: number;
+  pump(write: (chunk: Buffer) => Promise<void> | void, hash: MultiHash, buffers?: ReadBuffers): Promise<ReadResult>;
+  close(): Promise<void>;
+}
+
+export class EvidenceFile implements OpenedEvidence {
   private readonly handle: FileHandle;
   /** fstat of the opened file: its size is the tar header size. */
   readonly stat: BigIntStats;

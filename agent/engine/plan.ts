@@ -1,10 +1,11 @@
 // Turns the catalog into an ordered stream of plan items: tier by tier, each path once, and a `missing` item for every glob that matched nothing.
 import type { ArtifactDefinition, VolatilityTier } from '../catalog/types.ts';
 import type { Platform } from './platform.ts';
+import type { OpenedEvidence } from './evidence-file.ts';
 import { resolveGlob, type GlobHit } from './resolve-glob.ts';
 
 export type PlanItem =
-  | ({ kind: 'hit'; artifact: ArtifactDefinition; glob: string } & GlobHit)
+  | ({ kind: 'hit'; artifact: ArtifactDefinition; glob: string; opened?: OpenedEvidence } & GlobHit)
   | { kind: 'missing'; artifact: ArtifactDefinition; glob: string };
 
 export const ALL_TIERS: readonly VolatilityTier[] = [0, 1, 2];

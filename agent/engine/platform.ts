@@ -19,6 +19,10 @@ export interface Platform {
   displayPath(segments: EvidenceSegments): string;
   /** Facts about the machine the tool runs on and, when the root is not the live system, the evidence system. */
   hostFacts(root: string): Promise<HostFacts>;
+  /** Folders the resident watcher follows (catalog glob syntax): where the platform writes and deletes tier-0 evidence. */
+  readonly watchRoots?: readonly string[];
+  /** Where the watcher keeps its state and upload queue: outside every evidence folder. */
+  readonly stateDir?: string;
   /** Where to keep archives when the upload fails: a local disk that is not the evidence disk where one exists (Azure's resource disk). */
   defaultFallbackDir?(root: string): string;
   /** The Run Command / CSE work folder the tool was launched from, if any (from its working directory and environment). */

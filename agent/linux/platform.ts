@@ -45,6 +45,8 @@ export const linuxPlatform: Platform = {
     return '/' + segments.map((s) => s.toString('utf8')).join('/');
   },
 
+  watchRoots: ['/var/lib/waagent', '/var/log/azure'],
+  stateDir: '/var/lib/cse-preserve',
   defaultFallbackDir: linuxFallbackDir,
   ownFootprint: linuxOwnFootprint,
 

@@ -51,6 +51,8 @@ export function createWindowsPlatform(options: WindowsPlatformOptions = {}): Pla
     os: 'windows',
     catalog: windowsCatalog,
     caseInsensitive: true,
+    watchRoots: ['C:/Packages/Plugins', 'C:/WindowsAzure/Logs'],
+    stateDir: 'C:\\ProgramData\\cse-preserve',
     ...(exportLocked ? { lockedFileExporter: createWevtutilExporter({ run }) } : {}),
     ...(hostIsWindows ? { ownFootprint: windowsOwnFootprint } : {}),
 

@@ -28,17 +28,21 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`Azurite did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-export interface Azurite { port: number; endpoint: string; process: ChildProcess; location: string; stop(): Promise<void> }
+export interface Azurite { port: number; endpoint: string; process: ChildProcess; location: string; stop(options?: { keepData?: boolean }): Promise<void> }
 
-export async function startAzurite(port?: number): Promise<Azurite> {
+/** `location`: reuse an earlier instance's data (restart after a stop with keepData). */
+export async function startAzurite(port?: number, existingLocation?: string): Promise<Azurite> {
   const p = port ?? (await freePort());
-  const location = await mkdtemp(path.join(os.tmpdir(), 'azurite-'));
+  const location = existingLocation ?? (await mkdtemp(path.join(os.tmpdir(), 'azurite-')));
   const main = path.resolve('node_modules/azurite/dist/src/blob/main.js');
   const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', String(p), '--location', location, '--silent', '--skipApiVersionCheck', '--disableTelemetry'], { stdio: 'ignore' });
   await waitForPort(p, 30_000);
   return {
     port: p, endpoint: `http://127.0.0.1:${p}/${AZURITE_ACCOUNT}`, process: child, location,
-    stop: async () => { child.kill(); await new Promise((r) => child.once('exit', r)); await rm(location, { recursive: true, force: true }); },
+    stop: async (options = {}) => {
+      if (child.exitCode === null) { child.kill(); await new Promise((r) => child.once('exit', r)); }
+      if (!options.keepData) await rm(location, { recursive: true, force: true });
+    },
   };
 }
 

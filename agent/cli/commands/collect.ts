@@ -11,7 +11,7 @@ import { assertOutputOutsideEvidence } from '../../engine/output-guard.ts';
 import type { Platform } from '../../engine/platform.ts';
 import type { OwnFootprint } from '../../manifest/types.ts';
 import { UsageError } from '../../errors.ts';
-import { DEFAULT_IMDS_ENDPOINT, ImdsClient, type ImdsResult } from '../../imds/imds-client.ts';
+import { ImdsClient, type ImdsResult } from '../../imds/imds-client.ts';
 import { DirectorySink } from '../../sinks/directory-sink.ts';
 import { FileSink } from '../../sinks/file-sink.ts';
 import type { ArchiveSink } from '../../sinks/sink.ts';
@@ -23,6 +23,7 @@ import { checkedRoot, rootOption } from '../common-options.ts';
 import { terminalProgress } from '../progress.ts';
 import { resolveEvidenceRoot, selectPlatform, type OsChoice } from '../select-platform.ts';
 import { summaryLine } from '../summary.ts';
+import { containerOptions } from '../container-options.ts';
 
 export interface CollectArgs {
   root: string;
@@ -55,20 +56,8 @@ export const collectBuilder = (y: Argv) => y
     ...rootOption,
     output: { type: 'string', alias: 'o', nargs: 1, describe: 'One archive file to create (never overwritten), or - for stdout', group: 'Destination (choose one):' },
     'output-dir': { type: 'string', nargs: 1, describe: 'Directory for tiered archives (tier0 first) and SHA256SUMS', group: 'Destination (choose one):' },
-    'container-url': { type: 'string', nargs: 1, describe: 'Azure Blob container https://<account>.blob.core.windows.net/<container>: tiered archives stream straight into it', group: 'Destination (choose one):' },
-    'sas-env': { type: 'string', default: 'CSE_PRESERVE_SAS', describe: 'Environment variable holding a create+write SAS token', group: 'Azure credential:' },
-    'sas-file': { type: 'string', describe: 'File holding the SAS token', group: 'Azure credential:' },
-    'sas-stdin': { type: 'boolean', default: false, describe: 'Read the SAS token from standard input', group: 'Azure credential:' },
-    'managed-identity': { type: 'string', describe: "Use the VM's managed identity (optionally a user-assigned identity's client id)", group: 'Azure credential:' },
-    'connection-string-env': { type: 'string', describe: 'Environment variable holding a storage connection string (development, Azurite)', group: 'Azure credential:' },
-    prefix: { type: 'string', default: 'cse-preserve', describe: 'Blob name prefix: <prefix>/<host>/<time>-<id>/<archive>', group: 'Azure upload:' },
-    'fallback-dir': { type: 'string', describe: 'Where archives go if the upload fails (default: the resource disk /mnt/resource or /mnt when separate from the evidence, else the temp dir)', group: 'Azure upload:' },
-    'block-size-mib': { type: 'number', default: 8, describe: 'Block size; with 50,000 blocks per blob, 8 MiB allows ~390 GiB', group: 'Azure upload:' },
-    concurrency: { type: 'number', default: 4, describe: 'Blocks in flight (memory ~ block size x (concurrency + 1))', group: 'Azure upload:' },
-    'upload-retries': { type: 'number', default: 8, describe: 'Attempts per block/commit on 5xx, 408, 429, resets and timeouts', group: 'Azure upload:' },
-    'upload-attempt-timeout': { type: 'number', default: 120, describe: 'Seconds before a stalled request is abandoned and retried', group: 'Azure upload:' },
+    ...containerOptions,
     imds: { type: 'boolean', default: true, describe: 'Record the VM identity and attested document from IMDS (--no-imds to skip)' },
-    'imds-endpoint': { type: 'string', default: DEFAULT_IMDS_ENDPOINT, describe: 'IMDS base URL (tests use a loopback fake)' },
     hash: { type: 'string', array: true, default: [] as string[], describe: 'Extra hashes besides SHA-256: md5, sha1 (comma-separated or repeated)' },
     compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression: gzip (.tar.gz), zstd (.tar.zst) or none (.tar); compressed on every core' },
     level: { type: 'number', describe: 'Compression level (default gzip 1, zstd 1: measured fastest for the size, see README)' },

@@ -12,7 +12,8 @@ import { DirectorySink } from '../../sinks/directory-sink.ts';
 import { TOOL_VERSION } from '../../tool-facts.ts';
 import type { CollectArgs, Common } from './collect.ts';
 
-export async function openContainer(args: CollectArgs, c: Common) {
+/** `folder` overrides the run folder (the watcher writes to <prefix>/<host>/watch). */
+export async function openContainer(args: CollectArgs, c: Common, folderOverride?: string) {
   const location = parseContainerUrl(args.containerUrl!);
   if (!(args.blockSizeMib >= 1 && args.blockSizeMib <= 4000)) throw new UsageError('--block-size-mib must be between 1 and 4000');
   if (!(Number.isInteger(args.concurrency) && args.concurrency >= 1 && args.concurrency <= 64)) throw new UsageError('--concurrency must be a whole number from 1 to 64');
@@ -28,7 +29,7 @@ export async function openContainer(args: CollectArgs, c: Common) {
   c.log.info(`destination ${location.url} (credential: ${credential.kind})`);
 
   const hostname = os.hostname();
-  const { folder } = runFolder(args.prefix, hostname, new Date(c.started), c.runId);
+  const folder = folderOverride ?? runFolder(args.prefix, hostname, new Date(c.started), c.runId).folder;
   const fallbackRoot = path.resolve(args.fallbackDir ?? c.platform.defaultFallbackDir?.(c.root) ?? os.tmpdir());
   const fallbackDir = path.join(fallbackRoot, 'cse-preserve-fallback', ...folder.split('/'));
   assertOutputOutsideEvidence(fallbackDir, c.platform, c.root);
