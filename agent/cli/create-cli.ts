@@ -28,7 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('watch', 'Stay resident and preserve each new or changed tier-0 file as it appears', watchBuilder, async (a) => { code = await runWatch(a as unknown as WatchArgs, io); })
     .command('verify <file>', 'Recompute every hash of an archive against its manifest', verifyBuilder, async (a) => { code = await runVerify(a as unknown as { file: string }, io); })
     .command('schedule <action>', 'Install, remove or inspect continuous preservation (systemd units or Scheduled Tasks)', async (y) => (await import('./commands/schedule.ts')).scheduleBuilder(y), async (a) => { code = await (await import('./commands/schedule.ts')).runSchedule(a as unknown as import('./commands/schedule.ts').ScheduleArgs, io); })
-    .demandCommand(1, 'name a command: collect, plan or verify')
+    .demandCommand(1, 'name a command: collect, plan, verify, watch or schedule')
     .strict()
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))

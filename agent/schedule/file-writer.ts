@@ -1,10 +1,7 @@
 // Writes installation files so no reader ever sees them half-written or with looser permissions, and creates directories while recording which were new.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { chmod, lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { HostPath } from './host-paths.ts';
 import { ScheduleError } from './schedule-error.ts';
 import type { RelPath } from './schedule-target.ts';
@@ -16,12 +13,30 @@ export interface WrittenFile {
 
 const errCode = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 
+/** Copies `source` into `out` in 1 MiB pieces (a binary is ~100 MB), hashing as it goes; returns the bytes copied. */
+async function copyInto(out: FileHandle, source: string, hash: Hash): Promise<number> {
+  const input = await open(source, 'r');
+  const buf = Buffer.alloc(1024 * 1024);
+  let total = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await input.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return total;
+      hash.update(buf.subarray(0, bytesRead));
+      for (let off = 0; off < bytesRead;) off += (await out.write(buf, off, bytesRead - off)).bytesWritten;
+      total += bytesRead;
+    }
+  } finally {
+    await input.close();
+  }
+}
+
 /**
  * Creates a temporary sibling exclusively with `mode` (the umask can only remove bits, so a 0600 secret is never
  * readable by others, not even for a moment), fills and syncs it, sets the exact mode, and renames it over `dest`.
  */
 export async function writeFileAtomic(dest: string, source: Buffer | { copyFrom: string }, mode: number): Promise<WrittenFile> {
-  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}.tmp`);
+  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const hash = createHash('sha256');
   let bytes = 0;
   let handle;
@@ -32,10 +47,7 @@ export async function writeFileAtomic(dest: string, source: Buffer | { copyFrom:
       hash.update(source);
       bytes = source.length;
     } else {
-      const count = new Transform({
-        transform(chunk: Buffer, _enc, done) { hash.update(chunk); bytes += chunk.length; done(null, chunk); },
-      });
-      await pipeline(createReadStream(source.copyFrom), count, handle.createWriteStream({ autoClose: false, emitClose: false }));
+      bytes = await copyInto(handle, source.copyFrom, hash);
     }
     await handle.chmod(mode);
     await handle.sync();

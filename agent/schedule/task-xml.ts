@@ -12,13 +12,13 @@ export const COLLECT_TIME_LIMIT = 'PT80M';
 export interface TaskSpec {
   name: string;
   description: string;
-  /** The executable's live path (C:\Program Files\...). */
+  /** The executable's live path, unquoted like the built-in tasks' (`C:\Program Files\...`: Command is a path, not a command line). */
   command: string;
   args: readonly string[];
 }
 
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** Escapes element text (the documents put no generated value in an attribute). */
+const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One argument as CommandLineToArgvW and the C runtime read it back: quoted when it has spaces or quotes, backslashes doubled before a quote. */
 export function windowsArg(arg: string): string {
@@ -73,7 +73,7 @@ ${settings}    <Priority>7</Priority>
   </Settings>
   <Actions Context="Author">
     <Exec>
-      <Command>${escapeXml(windowsArg(task.command))}</Command>
+      <Command>${escapeXml(task.command)}</Command>
       <Arguments>${escapeXml(task.args.map(windowsArg).join(' '))}</Arguments>
     </Exec>
   </Actions>

@@ -1,5 +1,6 @@
 // The Windows installation: the exe under Program Files, config, SAS, task XML and state under ProgramData (SYSTEM and Administrators only), two Scheduled Tasks.
 import { configJson } from './config-file.ts';
+import { liveDrivePaths } from './host-paths.ts';
 import { collectArgs, watchArgs } from './systemd-units.ts';
 import type { ScheduleTarget, ServiceQuery } from './schedule-target.ts';
 import { collectTaskXml, COLLECT_TASK, encodeTaskXml, watchTaskXml, WATCH_TASK } from './task-xml.ts';
@@ -16,10 +17,7 @@ const rel = {
 const taskFile = (name: string): string => `${rel.tasks}/${name}.xml`;
 
 /** `C/Program Files/x` -> `C:\Program Files\x`. */
-const livePath = (r: string): string => {
-  const [drive, ...rest] = r.split('/');
-  return `${drive}:\\${rest.join('\\')}`;
-};
+const livePath = liveDrivePaths;
 
 export const WINDOWS_PATHS = {
   binary: livePath(rel.binary),

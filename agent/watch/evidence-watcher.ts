@@ -1,6 +1,6 @@
 // The resident watcher: follows the extension folders with recursive file-system events plus a periodic rescan, captures every new or changed tier-0 file the moment it is seen, and preserves each batch as a small incremental archive.
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { Compression } from '../engine/archive-writer.ts';
 import { collect } from '../engine/collect.ts';
@@ -46,6 +46,10 @@ interface Captured { match: Tier0Match; segments: EvidenceSegments; stat: BigInt
 
 export interface WatcherStats { events: number; rescans: number; captured: number; duplicates: number; archives: number; files: number; failures: number }
 
+/** When a captured file is looked at again, in case a write went unreported. */
+const RECHECK_MS = [30, 150, 600];
+const MAX_LAST_SEEN = 200_000;
+
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
 
 export class EvidenceWatcher {
@@ -58,6 +62,8 @@ export class EvidenceWatcher {
   private firstPendingAt: number | null = null;
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
+  /** Last captured version of each path (inode, size, mtime, ctime), bounded like the state. */
+  private readonly lastSeen = new Map<string, string>();
   private rescanTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private captures = new Set<Promise<void>>();
@@ -120,7 +126,7 @@ export class EvidenceWatcher {
   }
 
   /** A path changed: capture it now if it is tier-0 evidence; a new directory is searched at once (its files may predate its watch). */
-  private async consider(segments: EvidenceSegments): Promise<void> {
+  private async consider(segments: EvidenceSegments, recheck = true): Promise<void> {
     if (this.stopped) return;
     let stat: BigIntStats;
     try {
@@ -128,13 +134,38 @@ export class EvidenceWatcher {
     } catch {
       return; // gone already: its earlier versions were captured when they appeared
     }
-    if (stat.isDirectory()) { void this.rescan(); return; }
+    if (stat.isDirectory()) { await this.scanDirectory(segments, 0); return; }
     if (!stat.isFile()) return;
     const match = this.isTier0(segments);
-    if (match) await this.capture(match, segments, stat);
+    if (!match) return;
+    await this.capture(match, segments, stat);
+    // A file seen at creation may be written before its own watch exists, and that write is never reported: look again shortly.
+    if (recheck) for (const ms of RECHECK_MS) setTimeout(() => this.track(this.consider(segments, false)), ms).unref();
+  }
+
+  /** A directory appeared or changed: its files may have been written before any watch covered them, so look now (never following links). */
+  private async scanDirectory(segments: EvidenceSegments, depth: number): Promise<void> {
+    if (depth > 16 || this.stopped) return;
+    const names = await readdir(this.o.platform.hostPath(this.o.root, segments), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
+    await Promise.all(names.map(async (name) => {
+      const child = [...segments, name];
+      const st = await lstat(this.o.platform.hostPath(this.o.root, child), { bigint: true }).catch(() => null);
+      if (st?.isDirectory()) await this.scanDirectory(child, depth + 1);
+      else if (st?.isFile()) {
+        const match = this.isTier0(child);
+        if (match) await this.capture(match, child, st);
+      }
+    }));
   }
 
   private async capture(match: Tier0Match, segments: EvidenceSegments, stat: BigIntStats): Promise<void> {
+    const key0 = pathKey(segments);
+    // Unchanged since its last capture (same inode, size, mtime, ctime): nothing to read. Keeps rescans cheap.
+    const signature = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    if (this.lastSeen.get(key0) === signature) { this.stats.duplicates += 1; return; }
+    this.lastSeen.delete(key0);
+    this.lastSeen.set(key0, signature);
+    if (this.lastSeen.size > MAX_LAST_SEEN) this.lastSeen.delete(this.lastSeen.keys().next().value!);
     const hostPath = this.o.platform.hostPath(this.o.root, segments);
     const got = await EvidenceSnapshot.capture(hostPath, stat, this.o.maxSnapshotBytes ?? 16 * 1024 * 1024);
     if (!('evidence' in got)) return;
@@ -196,10 +227,18 @@ export class EvidenceWatcher {
 
   private async flushNow(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
-    this.pending.clear();
+    // One version per path per archive (a member name appears once); later versions of a path wait for the next archive.
+    const batch: Captured[] = [];
+    const paths = new Set<string>();
+    for (const [id, c] of this.pending) {
+      if (paths.has(c.key)) continue;
+      paths.add(c.key);
+      batch.push(c);
+      this.pending.delete(id);
+      this.pendingBytes -= c.evidence.size;
+    }
     this.firstPendingAt = null;
-    this.pendingBytes = 0;
+    if (this.pending.size > 0) this.scheduleFlush();
     const items: PlanItem[] = batch.map((c) => ({ kind: 'hit', artifact: c.match.artifact, glob: c.match.glob, segments: c.segments, stat: c.stat, opened: c.evidence }));
     let keep = false;
     const name = `watch-${stamp()}-${String(++this.sequence).padStart(5, '0')}${this.o.compression === 'zstd' ? '.tar.zst' : this.o.compression === 'none' ? '.tar' : '.tar.gz'}`;
