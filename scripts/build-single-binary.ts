@@ -1,7 +1,8 @@
 // Builds one self-contained binary per target (linux-x64, linux-arm64, win-x64): esbuild bundle -> Node SEA blob -> postject into npm-packaged Node 22 binaries, plus SHA256SUMS.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundle } from './build-bundle.ts';
@@ -26,11 +27,17 @@ function prepareHost(target: NodeTarget, node: string, out: string): void {
   else run('osslsigncode', ['remove-signature', '-in', node, '-out', out]);
 }
 
-/** Optional Authenticode signing of the Windows binary with a PKCS#12 certificate. */
-function signWindows(file: string, pfx: string, passwordEnv: string | undefined): void {
+/** Optional Authenticode signing of the Windows binary with a PKCS#12 certificate; the password goes through a 0600 file, never argv. */
+export function signWindows(file: string, pfx: string, passwordEnv: string | undefined): void {
   const signed = `${file}.signed`;
   const pass = passwordEnv ? process.env[passwordEnv] ?? '' : '';
-  run('osslsigncode', ['sign', '-pkcs12', pfx, ...(pass ? ['-pass', pass] : []), '-n', 'cse-preserve', '-h', 'sha256', '-in', file, '-out', signed]);
+  const passFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'sign-')), 'pass');
+  writeFileSync(passFile, pass, { mode: 0o600 });
+  try {
+    run('osslsigncode', ['sign', '-pkcs12', pfx, '-readpass', passFile, '-n', 'cse-preserve', '-h', 'sha256', '-in', file, '-out', signed]);
+  } finally {
+    rmSync(path.dirname(passFile), { recursive: true, force: true });
+  }
   rmSync(file);
   copyFileSync(signed, file);
   rmSync(signed);

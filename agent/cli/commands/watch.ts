@@ -27,6 +27,7 @@ export interface WatchArgs extends CollectArgs {
   maxQueueMib: number;
   rescanSeconds: number;
   settleMs: number;
+  stopAfter?: number;
 }
 
 export const watchBuilder = (y: Argv) => y
@@ -39,6 +40,7 @@ export const watchBuilder = (y: Argv) => y
     'max-queue-mib': { type: 'number', default: 1024, describe: 'Upper bound of the upload queue' },
     'rescan-seconds': { type: 'number', default: 30, describe: 'Full tier-0 rescan period (events can be lost or overflow)' },
     'settle-ms': { type: 'number', default: 300, describe: 'Quiet time before captured files are archived' },
+    'stop-after': { type: 'number', describe: 'Stop cleanly after this many seconds (a bounded preservation window; Windows has no SIGTERM)' },
     compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression' },
     verbose: { type: 'boolean', default: false, describe: 'Echo the log to stderr' },
   })
@@ -53,7 +55,13 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export async function runWatch(args: WatchArgs, io: CliIo, until: Promise<unknown> = waitForSignal()): Promise<number> {
+function stopSignal(args: WatchArgs): Promise<string> {
+  const signal = waitForSignal();
+  if (args.stopAfter === undefined) return signal;
+  return Promise.race([signal, new Promise<string>((r) => setTimeout(() => r('stop-after'), args.stopAfter! * 1000))]);
+}
+
+export async function runWatch(args: WatchArgs, io: CliIo, until: Promise<unknown> = stopSignal(args)): Promise<number> {
   if ((args.outputDir === undefined) === (args.containerUrl === undefined)) throw new UsageError('give exactly one destination: --output-dir DIR or --container-url URL');
   if (!(args.rescanSeconds > 0)) throw new UsageError('--rescan-seconds must be positive');
   const checked = checkedRoot(args.root);
