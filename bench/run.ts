@@ -129,9 +129,9 @@ async function main(): Promise<void> {
     `# cse-preserve bench, ${result.date}`, '',
     `${result.machine}; ${files.length} files, ${f1(inputBytes / MiB)} MiB of input; ${rounds} alternating rounds, warm page cache.`, '',
     '| pipeline | MB/s median (min–max) | CPU s | peak RSS MiB | output MiB |', '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${f1(r.mbps)} (${f1(r.mbpsMin)}–${f1(r.mbpsMax)}) | ${f1(r.cpu)} | ${f1(r.rssMiB)} | ${f1(r.outMiB)} |`), '',
+    ...rows.map((r) => `| ${r.name.replaceAll('|', '\\|')} | ${f1(r.mbps)} (${f1(r.mbpsMin)}–${f1(r.mbpsMax)}) | ${f1(r.cpu)} | ${f1(r.rssMiB)} | ${f1(r.outMiB)} |`), '',
     '| ratio (speed of cse-preserve / baseline) | median | min–max |', '|---|---|---|',
-    ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${v.median.toFixed(2)} | ${v.min.toFixed(2)}–${v.max.toFixed(2)} |`), '',
+    ...Object.entries(ratios).map(([k, v]) => `| ${k.replaceAll('|', '\\|')} | ${v.median.toFixed(2)} | ${v.min.toFixed(2)}–${v.max.toFixed(2)} |`), '',
     `Azurite: tier-0 committed ${upload.tier0CommittedMs} ms after process start; collect+upload ${f1(upload.collectUploadMBps!)} MB/s vs bare uploadStream ${f1(upload.bareUploadStreamMBps!)} MB/s (ratio ${upload.ratio!.toFixed(2)}), peak RSS ${f1(upload.collectUploadPeakRssMiB!)} MiB.`,
     `--version: ${f1(result.versionStartMs.median)} ms median (${f1(result.versionStartMs.min)}–${f1(result.versionStartMs.max)}); binary ${f1(result.binaryBytes / MiB)} MiB.`, '',
   ].join('\n');

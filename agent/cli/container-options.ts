@@ -10,7 +10,7 @@ export const containerOptions = {
   'connection-string-env': { type: 'string', describe: 'Environment variable holding a storage connection string (development, Azurite)', group: 'Azure credential:' },
   prefix: { type: 'string', default: 'cse-preserve', describe: 'Blob name prefix: <prefix>/<host>/<time>-<id>/<archive>', group: 'Azure upload:' },
   'fallback-dir': { type: 'string', describe: 'Where archives go if the upload fails (default: the resource disk /mnt/resource or /mnt when separate from the evidence, else the temp dir)', group: 'Azure upload:' },
-  'block-size-mib': { type: 'number', default: 8, describe: 'Block size; with 50,000 blocks per blob, 8 MiB allows ~390 GiB', group: 'Azure upload:' },
+  'block-size-mib': { type: 'number', default: 4, describe: 'Block size; with 50,000 blocks per blob, 4 MiB allows ~195 GiB (memory ~ block size x (concurrency + 1))', group: 'Azure upload:' },
   concurrency: { type: 'number', default: 4, describe: 'Blocks in flight (memory ~ block size x (concurrency + 1))', group: 'Azure upload:' },
   'upload-retries': { type: 'number', default: 8, describe: 'Attempts per block/commit on 5xx, 408, 429, resets and timeouts', group: 'Azure upload:' },
   'upload-attempt-timeout': { type: 'number', default: 120, describe: 'Seconds before a stalled request is abandoned and retried', group: 'Azure upload:' },

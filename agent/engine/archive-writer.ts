@@ -55,7 +55,7 @@ export class ArchiveWriter {
   private readonly flowing: Promise<void>;
   private failure: Error | null = null;
   /** Read buffers for file content, recycled once the first stage after the tar packer has consumed them. */
-  readonly pool = new BufferPool(READ_CHUNK, 16);
+  readonly pool = BufferPool.shared(READ_CHUNK, 8);
 
   constructor(target: Writable, compression: Compression, level?: number) {
     const count = (chunk: Buffer) => { this.digest.update(chunk); this.bytes += chunk.length; };

@@ -1,6 +1,7 @@
 // Compresses a byte stream on every core: cuts it into blocks, compresses each as an independent gzip member or zstd frame on libuv's thread pool, and emits them in order.
 import { Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
+import { BufferPool } from './buffer-pool.ts';
 
 export type BlockCodec = 'gzip' | 'zstd';
 
@@ -48,25 +49,25 @@ function compressOn(slot: Slot, block: Buffer): Promise<Buffer> {
 export class BlockCompressor extends Transform {
   private readonly slots: Slot[];
   private readonly blockSize: number;
-  private block: Buffer;
+  private block: Buffer | null = null;
   private filled = 0;
   private dispatched = 0;
   private readonly queue: Promise<Buffer>[] = [];
-  /** Input blocks whose compression finished, reused instead of left to the garbage collector. */
-  private readonly free: Buffer[] = [];
+  /** Input blocks, shared by the archives of a run and reused once compressed instead of left to the garbage collector. */
+  private readonly blocks: BufferPool;
 
   constructor(codec: BlockCodec, level: number, options: { blockSize?: number; inFlight?: number } = {}) {
     super({ readableHighWaterMark: 1024 * 1024 });
     this.blockSize = options.blockSize ?? 2 * 1024 * 1024;
     this.slots = Array.from({ length: options.inFlight ?? 3 }, () => createSlot(codec, level));
-    this.block = Buffer.allocUnsafe(this.blockSize);
+    this.blocks = BufferPool.shared(this.blockSize, this.slots.length + 1);
   }
 
   private dispatch(data: Buffer): void {
     // Block n goes to slot n mod slots: drainTo keeps fewer than `slots` blocks queued, so that slot's previous block is done.
     const slot = this.slots[this.dispatched++ % this.slots.length]!;
     const job = compressOn(slot, data).then((out) => {
-      if (data.length === this.blockSize) this.free.push(data);
+      this.blocks.release(data);
       return out;
     });
     job.catch(() => undefined);
@@ -82,13 +83,14 @@ export class BlockCompressor extends Transform {
     (async () => {
       let offset = 0;
       while (offset < chunk.length) {
+        this.block ??= this.blocks.acquire();
         const n = Math.min(chunk.length - offset, this.blockSize - this.filled);
         chunk.copy(this.block, this.filled, offset, offset + n);
         this.filled += n;
         offset += n;
         if (this.filled === this.blockSize) {
           this.dispatch(this.block);
-          this.block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
+          this.block = null;
           this.filled = 0;
           await this.drainTo(this.slots.length - 1);
         }
@@ -98,7 +100,7 @@ export class BlockCompressor extends Transform {
 
   override _flush(callback: TransformCallback): void {
     (async () => {
-      if (this.filled > 0) this.dispatch(this.block.subarray(0, this.filled));
+      if (this.block && this.filled > 0) this.dispatch(this.block.subarray(0, this.filled));
       await this.drainTo(0);
       for (const s of this.slots) s.stream.close();
     })().then(() => callback(), (err: Error) => callback(err));

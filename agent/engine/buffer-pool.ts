@@ -1,5 +1,15 @@
 // A small pool of fixed-size read buffers, returned once the next stage has consumed them, so memory stays flat instead of waiting on the garbage collector.
+const shared = new Map<string, BufferPool>();
+
 export class BufferPool {
+  /** One pool per (size, capacity) for the whole process: consecutive archives of a run reuse the same buffers. */
+  static shared(size: number, capacity: number): BufferPool {
+    const key = `${size}:${capacity}`;
+    let pool = shared.get(key);
+    if (!pool) { pool = new BufferPool(size, capacity); shared.set(key, pool); }
+    return pool;
+  }
+
   private readonly size: number;
   private readonly capacity: number;
   private readonly free: Buffer[] = [];

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { BlockBlobClient } from '@azure/storage-blob';
+import { BufferPool } from '../../engine/buffer-pool.ts';
 import { withRetry, type RetryPolicy } from './retry.ts';
 
 /** Azure's limit on blocks per blob. */
@@ -21,11 +22,11 @@ export class BlockUploader extends Writable {
   readonly blockIds: string[] = [];
   private readonly client: BlockBlobClient;
   private readonly options: BlockUploaderOptions;
-  private current: Buffer;
+  private current: Buffer | null = null;
   private filled = 0;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Block buffers whose upload finished, reused so memory stays flat instead of waiting for the GC. */
-  private readonly free: Buffer[] = [];
+  /** Block buffers, shared by the archives of a run and reused once staged, so memory stays flat instead of waiting for the GC. */
+  private readonly blocks: BufferPool;
   private failure: Error | null = null;
   stagedBytes = 0;
 
@@ -33,7 +34,7 @@ export class BlockUploader extends Writable {
     super({ highWaterMark: 1024 * 1024 });
     this.client = client;
     this.options = options;
-    this.current = Buffer.allocUnsafe(options.blockSize);
+    this.blocks = BufferPool.shared(options.blockSize, options.concurrency + 1);
   }
 
   private dispatch(block: Buffer): void {
@@ -50,7 +51,7 @@ export class BlockUploader extends Writable {
     }, this.options.retry, (r) => this.options.onRetry?.(`block ${index}`, r.error, r.delayMs))
       .then(() => {
         this.stagedBytes += block.length;
-        if (block.length === this.options.blockSize) this.free.push(block);
+        this.blocks.release(block);
       })
       .catch((err: Error) => { this.failure ??= err; })
       .finally(() => { this.inFlight.delete(task); });
@@ -67,6 +68,7 @@ export class BlockUploader extends Writable {
       if (this.failure) throw this.failure;
       let offset = 0;
       while (offset < chunk.length) {
+        this.current ??= this.blocks.acquire();
         const n = Math.min(chunk.length - offset, this.current.length - this.filled);
         chunk.copy(this.current, this.filled, offset, offset + n);
         this.filled += n;
@@ -74,7 +76,7 @@ export class BlockUploader extends Writable {
         if (this.filled === this.current.length) {
           await this.waitForRoom();
           this.dispatch(this.current);
-          this.current = this.free.pop() ?? Buffer.allocUnsafe(this.options.blockSize);
+          this.current = null;
           this.filled = 0;
         }
       }
@@ -85,7 +87,9 @@ export class BlockUploader extends Writable {
     (async () => {
       if (this.filled > 0 || this.blockIds.length === 0) {
         await this.waitForRoom();
-        this.dispatch(Buffer.from(this.current.subarray(0, this.filled)));
+        this.dispatch(Buffer.from(this.current ? this.current.subarray(0, this.filled) : Buffer.alloc(0)));
+        if (this.current) this.blocks.release(this.current);
+        this.current = null;
       }
       while (this.inFlight.size > 0) await Promise.race(this.inFlight);
       if (this.failure) throw this.failure;
