@@ -1,4 +1,4 @@
-// Test configuration: one fork at a time per file group; the suite runs the built bundle, so `npm test` builds first.
+// Test configuration: files run one after another, because the watcher race tests measure timing and the machine has 2 cores; the suite runs the built bundle, so `npm test` builds first.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    fileParallelism: false,
     reporters: ['default'],
   },
 });

@@ -1,6 +1,6 @@
 // The Windows watcher for real under Wine: node.exe runs `watch --os windows` on a C:\ tree while a CSE-like handler writes and deletes; every script and settings file is preserved byte for byte.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,7 @@ describe.skipIf(!wineInstalled() && !process.env.CI)('Windows watcher under Wine
       const logOut = openSync(path.join(work, 'stdout'), 'w');
       const logErr = openSync(path.join(work, 'stderr'), 'w');
       const child = spawn('wine', [box.nodeExe, winPath(BUNDLE), 'watch', '--os', 'windows', '--root', `C:\\${path.basename(evidence)}\\vm`,
-        '--output-dir', winPath(out), '--state-file', winPath(path.join(work, 'state.json')), '--rescan-seconds', '2', '--stop-after', '70'],
+        '--output-dir', winPath(out), '--state-file', winPath(path.join(work, 'state.json')), '--rescan-seconds', '2', '--stop-file', winPath(path.join(work, 'stop'))],
       { stdio: ['ignore', logOut, logErr], env: { ...process.env, ...box.env } });
       closeSync(logOut);
       closeSync(logErr);
@@ -33,9 +33,12 @@ describe.skipIf(!wineInstalled() && !process.env.CI)('Windows watcher under Wine
       for (let i = 0; i < 300 && !readFileSync(path.join(work, 'stderr'), 'utf8').includes('watching'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(readFileSync(path.join(work, 'stderr'), 'utf8')).toContain('watching');
       await runFakeWindowsHandler(root, RUNS, 500);
-      expect(await exited).toBe(0);
-      const summary = JSON.parse(readFileSync(path.join(work, 'stdout'), 'utf8').trim().split('\n').pop()!) as Record<string, unknown>;
+      writeFileSync(path.join(work, 'stop'), '');
+      expect(await exited, readFileSync(path.join(work, 'stderr'), 'utf8')).toBe(0);
+      const lines = readFileSync(path.join(work, 'stdout'), 'utf8').trim().split(/\r?\n/);
+      const summary = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
       console.log(`Wine watcher: ${JSON.stringify(summary)}`);
+      expect(summary).toMatchObject({ status: 'stopped', signal: 'stop-file', failures: 0 });
 
       const scripts = new Set<number>();
       const settings = new Set<number>();

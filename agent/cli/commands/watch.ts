@@ -1,5 +1,6 @@
 // `watch`: stay resident, preserve every new or changed tier-0 file the moment it appears, in small incremental archives, until SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
@@ -28,6 +29,7 @@ export interface WatchArgs extends CollectArgs {
   rescanSeconds: number;
   settleMs: number;
   stopAfter?: number;
+  stopFile?: string;
 }
 
 export const watchBuilder = (y: Argv) => y
@@ -40,7 +42,8 @@ export const watchBuilder = (y: Argv) => y
     'max-queue-mib': { type: 'number', default: 1024, describe: 'Upper bound of the upload queue' },
     'rescan-seconds': { type: 'number', default: 30, describe: 'Full tier-0 rescan period (events can be lost or overflow)' },
     'settle-ms': { type: 'number', default: 300, describe: 'Quiet time before captured files are archived' },
-    'stop-after': { type: 'number', describe: 'Stop cleanly after this many seconds (a bounded preservation window; Windows has no SIGTERM)' },
+    'stop-after': { type: 'number', describe: 'Stop cleanly after this many seconds (a bounded preservation window)' },
+    'stop-file': { type: 'string', describe: 'Stop cleanly once this file exists (how a script or task stops it on Windows, which has no SIGTERM)' },
     compress: { type: 'string', choices: COMPRESSIONS as Compression[], default: 'gzip' as Compression, describe: 'Archive compression' },
     verbose: { type: 'boolean', default: false, describe: 'Echo the log to stderr' },
   })
@@ -56,9 +59,13 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 function stopSignal(args: WatchArgs): Promise<string> {
-  const signal = waitForSignal();
-  if (args.stopAfter === undefined) return signal;
-  return Promise.race([signal, new Promise<string>((r) => setTimeout(() => r('stop-after'), args.stopAfter! * 1000))]);
+  const stops: Promise<string>[] = [waitForSignal()];
+  if (args.stopAfter !== undefined) stops.push(new Promise((r) => setTimeout(() => r('stop-after'), args.stopAfter! * 1000)));
+  if (args.stopFile !== undefined) {
+    const file = args.stopFile;
+    stops.push(new Promise((r) => { const t = setInterval(() => { if (existsSync(file)) { clearInterval(t); r('stop-file'); } }, 250); }));
+  }
+  return Promise.race(stops);
 }
 
 export async function runWatch(args: WatchArgs, io: CliIo, until: Promise<unknown> = stopSignal(args)): Promise<number> {
