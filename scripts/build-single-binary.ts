@@ -1,7 +1,7 @@
 // Builds one self-contained binary per target (linux-x64, linux-arm64, win-x64): esbuild bundle -> Node SEA blob -> postject into npm-packaged Node 22 binaries, plus SHA256SUMS.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,7 +84,9 @@ export async function buildSingleBinaries(options: { targets?: NodeTarget[]; out
     built.push({ target, file, bytes: statSync(file).size, sha256: sha256(file) });
     log(`${path.basename(file)}: ${statSync(file).size} bytes`);
   }
-  writeFileSync(path.join(outDir, 'SHA256SUMS'), built.map((b) => `${b.sha256}  ${path.basename(b.file)}\n`).join(''));
+  // Every binary in the folder, so a build of one target keeps the others listed.
+  const all = readdirSync(outDir).filter((n) => /^cse-preserve-[a-z0-9-]+(\.exe)?$/.test(n)).sort();
+  writeFileSync(path.join(outDir, 'SHA256SUMS'), all.map((n) => `${sha256(path.join(outDir, n))}  ${n}\n`).join(''));
   log(`built ${built.length} binaries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return built;
 }
