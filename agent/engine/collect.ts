@@ -59,6 +59,30 @@ export interface CollectResult {
   bytes: number;
 }
 
+/** The items to preserve, one batch per tier (each listed only when its turn comes), or the watcher's captured items as one batch. */
+async function* batchesOf(options: CollectOptions, seen: Set<string>): AsyncGenerator<{ label: string; items: PlanItem[] }> {
+  if (options.items) {
+    yield { label: 'captured', items: [...options.items] };
+    return;
+  }
+  for (const tier of options.tiers ?? ALL_TIERS) {
+    const items: PlanItem[] = [];
+    for await (const item of planCollection(options.platform, options.root, [tier], seen)) items.push(item);
+    yield { label: `tier ${tier}`, items };
+  }
+}
+
+/** Notes entries inside the collector's own Run Command folder, so analysts do not take them for attacker activity. */
+function markOwnFootprint(entry: ManifestEntry, launchedBy: OwnFootprint | null | undefined): ManifestEntry {
+  const folder = launchedBy?.folder;
+  if (!folder) return entry;
+  const separator = folder.includes('\\') ? '\\' : '/';
+  if (entry.path === folder || entry.path.startsWith(`${folder}${separator}`)) {
+    entry.note = [entry.note, `this collection's own ${launchedBy.via} run (${folder}): the collector's bootstrap, not attacker activity`].filter(Boolean).join('; ');
+  }
+  return entry;
+}
+
 async function settledOrPending(value: Promise<unknown>, wait: boolean): Promise<unknown> {
   if (wait) return value.catch((err: Error) => ({ reachable: false, error: err.message }));
   const pending = Symbol('pending');
@@ -75,7 +99,6 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const archive = new ArchiveWriter(options.target, options.compression, options.level);
   const entries: ManifestEntry[] = [];
   const seen = options.seen ?? new Set<string>();
-  const ownFolder = options.launchedBy?.folder ?? null;
   const progress: Progress = { files: 0, bytes: 0, plannedBytes: 0, path: '' };
   const ctx = {
     platform, root, archive, hashes: options.hashes, includeKeys: options.includeKeys,
@@ -84,19 +107,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   log.info(`collection started: os=${platform.os} root=${root} tiers=${(options.tiers ?? ALL_TIERS).join(',')}`);
 
   try {
-    const batches: (readonly VolatilityTier[] | readonly PlanItem[])[] = options.items ? [options.items] : (options.tiers ?? ALL_TIERS).map((t) => [t]);
-    for (const batch of batches) {
-      const items: PlanItem[] = [];
-      if (options.items) items.push(...(batch as readonly PlanItem[]));
-      else for await (const item of planCollection(platform, root, batch as readonly VolatilityTier[], seen)) items.push(item);
-      for (const item of items) if (item.kind === 'hit' && item.stat?.isFile()) progress.plannedBytes += Number(item.stat.size);
-      log.info(options.items ? `${items.length} captured items` : `tier ${String(batch[0])}: ${items.length} plan items`);
-      for (const item of items) {
+    for await (const batch of batchesOf(options, seen)) {
+      for (const item of batch.items) if (item.kind === 'hit' && item.stat?.isFile()) progress.plannedBytes += Number(item.stat.size);
+      log.info(`${batch.label}: ${batch.items.length} plan items`);
+      for (const item of batch.items) {
         await options.beforeItem?.(item);
-        const entry = await collectItem(ctx, item);
-        if (ownFolder && (entry.path === ownFolder || entry.path.startsWith(`${ownFolder}${ownFolder.includes('\\') ? '\\' : '/'}`))) {
-          entry.note = [entry.note, `this collection's own ${options.launchedBy!.via} run (${ownFolder}): the collector's bootstrap, not attacker activity`].filter(Boolean).join('; ');
-        }
+        const entry = markOwnFootprint(await collectItem(ctx, item), options.launchedBy);
         entries.push(entry);
         if (entry.archivePath && entry.type === 'file') progress.files += 1;
         progress.path = entry.path;

@@ -53,9 +53,10 @@ describe('watch state and queue', () => {
         '--queue-dir', queue, '--rescan-seconds', '1', '--settle-ms', '100', '--upload-retries', '2', '--upload-attempt-timeout', '2'], { CSE_PRESERVE_SAS: container.sas });
       await azurite.stop({ keepData: true });
       await writeFile(path.join(dl, 'script.sh'), 'echo while storage was down\n');
-      for (let i = 0; i < 100 && (await archivesIn(queue)).length === 0; i++) await sleep(200);
-      expect(await archivesIn(queue)).toHaveLength(1);
+      // The archive is in the queue once its commit (sidecar, state) is done and the watcher says so.
+      for (let i = 0; i < 100 && !w.stdout().includes('"event":"queued"'); i++) await sleep(200);
       expect(w.stdout()).toContain('"event":"queued"');
+      expect(await archivesIn(queue)).toHaveLength(1);
 
       restarted = await startAzurite(azurite.port, azurite.location);
       for (let i = 0; i < 100 && (await archivesIn(queue)).length > 0; i++) await sleep(200);
