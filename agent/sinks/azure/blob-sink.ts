@@ -71,7 +71,7 @@ export class BlobSink implements ArchiveSink {
           if (!(code === 409 && attempts > 1 && lastAttemptFailedInFlight)) throw err;
           o.log(`commit of ${blobName}: the blob exists after a commit attempt whose answer was lost; treating it as ours and checking it below`);
         }
-        const readback = await this.readBack(blobName, digest);
+        const readback = await this.readBack(blobName, digest, uploader.blockIds.length);
         o.log(`committed ${blobName}: ${digest.bytes} bytes in ${uploader.blockIds.length} blocks, sha256 ${digest.sha256}, readback ${readback}`);
         return { location, blobName, sha256: digest.sha256, bytes: digest.bytes, extras: [], blocks: uploader.blockIds.length, readback };
       },
@@ -83,11 +83,17 @@ export class BlobSink implements ArchiveSink {
     };
   }
 
-  /** Compares size and sha256 metadata with what was sent; a create+write-only credential cannot read, which is expected. */
-  private async readBack(blobName: string, digest: ArchiveDigest): Promise<BlobReceipt['readback']> {
+  /**
+   * Compares size, sha256 metadata and the committed block count with what was sent. A create+write-only credential
+   * cannot read, which is expected and reported as such.
+   */
+  private async readBack(blobName: string, digest: ArchiveDigest, blocks: number): Promise<BlobReceipt['readback']> {
+    const blob = this.options.container.getBlockBlobClient(blobName);
     try {
-      const p = await this.options.container.getBlockBlobClient(blobName).getProperties();
-      return p.contentLength === digest.bytes && p.metadata?.sha256 === digest.sha256 ? 'verified' : 'mismatch';
+      const p = await blob.getProperties();
+      if (p.contentLength !== digest.bytes || p.metadata?.sha256 !== digest.sha256) return 'mismatch';
+      const list = await blob.getBlockList('committed');
+      return (list.committedBlocks?.length ?? 0) === blocks ? 'verified' : 'mismatch';
     } catch (err) {
       const code = (err as { statusCode?: number }).statusCode;
       return code === 403 || code === 401 ? 'not-permitted' : 'failed';

@@ -69,9 +69,11 @@ describe('collect --container-url (Azurite)', () => {
   it('warns when the SAS grants more than create+write, and refuses plain http to a non-loopback host', async () => {
     const root = await vmTree();
     const container = await containerWithSas(endpoint(), 'upload-wide', 'racwdl');
-    const run = await collectToContainer(root, container);
+    const run = await collectToContainer(root, container, ['--block-size-mib', '1']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/warning: the SAS grants read, delete, list/);
+    // With read allowed, the tool reads back size, sha256 metadata and the committed block count.
+    expect((run.summary as { archives: { readback: string }[] }).archives.map((a) => a.readback)).toEqual(['verified', 'verified']);
 
     const bad = await runCli(['collect', '--root', root, '--os', 'linux', '--container-url', 'http://storage.example.com/evidence'], { env: { CSE_PRESERVE_SAS: container.sas } });
     expect(bad.status).toBe(2);
