@@ -1,6 +1,6 @@
-// The resident watcher: follows the extension folders with recursive file-system events plus a periodic rescan, captures every new or changed tier-0 file the moment it is seen, and preserves each batch as a small incremental archive.
-import { watch, type FSWatcher } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+// The resident watcher: follows the extension folders with a watch per directory plus a periodic rescan, captures every new or changed tier-0 file the moment it is seen, and preserves each batch as a small incremental archive.
+import { existsSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { Compression } from '../engine/archive-writer.ts';
 import { collect } from '../engine/collect.ts';
@@ -13,6 +13,7 @@ import type { ToolFacts } from '../manifest/types.ts';
 import type { ArchiveSink, SinkReceipt } from '../sinks/sink.ts';
 import type { StateStore } from './state-store.ts';
 import { tier0Matcher, type Tier0Match } from './tier0-matcher.ts';
+import { TreeWatcher } from './tree-watcher.ts';
 
 export interface WatcherOptions {
   platform: Platform;
@@ -46,8 +47,6 @@ interface Captured { match: Tier0Match; segments: EvidenceSegments; stat: BigInt
 
 export interface WatcherStats { events: number; rescans: number; captured: number; duplicates: number; archives: number; files: number; failures: number }
 
-/** When a captured file is looked at again, in case a write went unreported. */
-const RECHECK_MS = [30, 150, 600];
 const MAX_LAST_SEEN = 200_000;
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -55,7 +54,7 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('.', '
 export class EvidenceWatcher {
   private readonly o: WatcherOptions;
   private readonly isTier0: ReturnType<typeof tier0Matcher>;
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly watchers = new Map<string, TreeWatcher>();
   private readonly pending = new Map<string, Captured>();
   private pendingBytes = 0;
   private settleTimer: NodeJS.Timeout | null = null;
@@ -99,24 +98,19 @@ export class EvidenceWatcher {
     for (const glob of this.o.platform.watchRoots ?? []) {
       const segments = this.o.platform.globSegments(glob).map((s) => Buffer.from(s));
       const host = this.o.platform.hostPath(this.o.root, segments).toString();
-      if (this.watchers.has(host)) continue;
-      try {
-        const w = watch(host, { recursive: true, persistent: true }, (_event, filename) => {
-          if (filename === null) { void this.rescan(); return; } // overflow or unknown name: look at everything
+      if (this.watchers.has(host) || !existsSync(host)) continue;
+      const tree = new TreeWatcher(host, {
+        onChange: (rel) => {
           this.stats.events += 1;
-          const rel = filename.toString().split(/[\\/]/).filter(Boolean).map((s) => Buffer.from(s));
-          this.track(this.consider([...segments, ...rel]));
-        });
-        w.on('error', (err) => {
-          this.o.log.warn(`watch on ${host} failed (${err.message}); relying on rescans until it is back`);
-          w.close();
-          this.watchers.delete(host);
-        });
-        this.watchers.set(host, w);
-        this.o.log.info(`watching ${host}`);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.o.log.warn(`cannot watch ${host}: ${(err as Error).message}`);
-      }
+          this.track(this.consider([...segments, ...rel.map((r) => Buffer.from(r))]));
+        },
+        onTrouble: (message) => {
+          this.o.log.warn(`${message}; rescanning`);
+          void this.rescan();
+        },
+      });
+      this.watchers.set(host, tree);
+      this.track(tree.start().then(() => this.o.log.info(`watching ${host} (${tree.directories} directories)`)));
     }
   }
 
@@ -125,8 +119,8 @@ export class EvidenceWatcher {
     void p.finally(() => this.captures.delete(p));
   }
 
-  /** A path changed: capture it now if it is tier-0 evidence; a new directory is searched at once (its files may predate its watch). */
-  private async consider(segments: EvidenceSegments, recheck = true): Promise<void> {
+  /** A path changed: capture it now if it is tier-0 evidence (directories are walked by the tree watcher itself). */
+  private async consider(segments: EvidenceSegments): Promise<void> {
     if (this.stopped) return;
     let stat: BigIntStats;
     try {
@@ -134,28 +128,9 @@ export class EvidenceWatcher {
     } catch {
       return; // gone already: its earlier versions were captured when they appeared
     }
-    if (stat.isDirectory()) { await this.scanDirectory(segments, 0); return; }
     if (!stat.isFile()) return;
     const match = this.isTier0(segments);
-    if (!match) return;
-    await this.capture(match, segments, stat);
-    // A file seen at creation may be written before its own watch exists, and that write is never reported: look again shortly.
-    if (recheck) for (const ms of RECHECK_MS) setTimeout(() => this.track(this.consider(segments, false)), ms).unref();
-  }
-
-  /** A directory appeared or changed: its files may have been written before any watch covered them, so look now (never following links). */
-  private async scanDirectory(segments: EvidenceSegments, depth: number): Promise<void> {
-    if (depth > 16 || this.stopped) return;
-    const names = await readdir(this.o.platform.hostPath(this.o.root, segments), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
-    await Promise.all(names.map(async (name) => {
-      const child = [...segments, name];
-      const st = await lstat(this.o.platform.hostPath(this.o.root, child), { bigint: true }).catch(() => null);
-      if (st?.isDirectory()) await this.scanDirectory(child, depth + 1);
-      else if (st?.isFile()) {
-        const match = this.isTier0(child);
-        if (match) await this.capture(match, child, st);
-      }
-    }));
+    if (match) await this.capture(match, segments, stat);
   }
 
   private async capture(match: Tier0Match, segments: EvidenceSegments, stat: BigIntStats): Promise<void> {
