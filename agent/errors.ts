@@ -4,9 +4,7 @@ export type ErrorCode =
   | 'CSE_ROOT_INVALID'
   | 'CSE_OUTPUT_INVALID'
   | 'CSE_OUTPUT_EXISTS'
-  | 'CSE_ARCHIVE_FAILED'
-  | 'CSE_SINK_FAILED'
-  | 'CSE_NOT_SUPPORTED';
+  | 'CSE_SINK_FAILED';
 
 export class CollectorError extends Error {
   readonly code: ErrorCode;

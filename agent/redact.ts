@@ -23,13 +23,3 @@ export function redact(text: string): string {
   for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
   return out;
 }
-
-/** A URL without its query string (the SAS lives there) and without user info. */
-export function urlWithoutQuery(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return redact(url.split('?')[0] ?? '');
-  }
-}

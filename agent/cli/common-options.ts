@@ -1,5 +1,5 @@
 // Options shared by collect and plan, and their checks: --root must be a readable directory.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CollectorError } from '../errors.ts';
 import { OS_CHOICES, type OsChoice } from './select-platform.ts';
@@ -16,5 +16,6 @@ export function checkedRoot(root: string): string {
     throw new CollectorError('CSE_ROOT_INVALID', `--root ${abs} cannot be read: ${(err as NodeJS.ErrnoException).code}`, 'give an existing directory: / on a live VM, or the mount point of a disk');
   }
   if (!isDir) throw new CollectorError('CSE_ROOT_INVALID', `--root ${abs} is not a directory`, 'give an existing directory: / on a live VM, or the mount point of a disk');
-  return abs;
+  // The operator's root may itself be a link (/cases/vm1 -> /mnt/snap): resolve it once here, since the walk below never follows links.
+  return realpathSync(abs);
 }

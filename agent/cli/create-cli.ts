@@ -15,7 +15,7 @@ const EPILOGUE = `Exit codes: ${EXIT.ok} ok, ${EXIT.partial} partial (some evide
 stdout ends with one JSON summary line (<= 4096 bytes, what Run Command returns).`;
 
 /** Errors about the command line's paths: nothing was read or written, so they exit like usage errors. */
-const BAD_INPUT_CODES = new Set(['CSE_ROOT_INVALID', 'CSE_OUTPUT_INVALID', 'CSE_OUTPUT_EXISTS', 'CSE_NOT_SUPPORTED']);
+const BAD_INPUT_CODES = new Set(['CSE_ROOT_INVALID', 'CSE_OUTPUT_INVALID', 'CSE_OUTPUT_EXISTS']);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;

@@ -1,5 +1,5 @@
 // The collect command's contract: the JSON summary is stdout's last line and fits Run Command's 4,096 bytes, exit codes, and refusals that write nothing.
-import { mkdir, readdir, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readdir, writeFile, chmod, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
@@ -46,6 +46,15 @@ describe('collect command', () => {
     const again = await runCli(['collect', '--root', root, '--os', 'linux', '--output', existing]);
     expect(again.status).toBe(2);
     expect(again.summary).toMatchObject({ status: 'failed', code: 'CSE_OUTPUT_EXISTS' });
+  });
+
+  it('resolves a --root that is itself a symlink (the operator's choice), while links inside the evidence stay unfollowed', async () => {
+    const work = await tempDir();
+    await tree(path.join(work, 'real'));
+    await symlink(path.join(work, 'real'), path.join(work, 'link'));
+    const run = await runCli(['collect', '--root', path.join(work, 'link'), '--os', 'linux', '--output', path.join(work, 'o.tar.gz')]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.summary).toMatchObject({ status: 'ok', files: 1 });
   });
 
   it('refuses an output at a path the catalog collects on a live root', async () => {

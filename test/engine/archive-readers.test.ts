@@ -11,9 +11,11 @@ const READERS: [string, (archive: string, into: string) => string[]][] = [
   ['GNU tar', (a, d) => ['tar', '-xf', a, '-C', d]],
   ['bsdtar', (a, d) => ['bsdtar', '-xf', a, '-C', d]],
   // 7-Zip opens .tar.gz / .tar.zst in two steps: decompress, then tar.
-  ['7-Zip', (a, d) => ['sh', '-c', `7zz x -so ${JSON.stringify(a)} | 7zz x -si -ttar -o${JSON.stringify(d)} >/dev/null`]],
+  ['7-Zip', (a, d) => (a.endsWith('.tar')
+    ? ['7zz', 'x', '-y', `-o${d}`, a]
+    : ['sh', '-c', `7zz x -so ${JSON.stringify(a)} | 7zz x -si -ttar -o${JSON.stringify(d)} >/dev/null`])],
 ];
-const CASES = READERS.flatMap(([name, cmd]) => (['gzip', 'zstd'] as const).map((c) => [name, c, cmd] as const));
+const CASES = READERS.flatMap(([name, cmd]) => (['gzip', 'zstd', 'none'] as const).map((c) => [name, c, cmd] as const));
 
 describe('archive readers', () => {
   // Over 4 MiB, so the archive is several independently compressed blocks (gzip members / zstd frames).
@@ -25,7 +27,7 @@ describe('archive readers', () => {
     await writeFile(path.join(dl, 'script.sh'), '#!/bin/bash\nid\n');
     await writeFile(path.join(deep, `${'z'.repeat(200)}.txt`), 'long path payload\n');
     await writeFile(path.join(dl, 'stdout'), Buffer.from(Array.from({ length: 400_000 }, (_, i) => `line ${i} ${(i * 2654435761) % 4294967296}\n`).join('')));
-    const out = path.join(work, compress === 'gzip' ? 'a.tar.gz' : 'a.tar.zst');
+    const out = path.join(work, { gzip: 'a.tar.gz', zstd: 'a.tar.zst', none: 'a.tar' }[compress]);
     expect((await runCli(['collect', '--root', path.join(work, 'root'), '--os', 'linux', '--compress', compress, '--output', out])).status).toBe(0);
     expect((await runCli(['verify', out])).status).toBe(0);
     const into = path.join(work, 'x');

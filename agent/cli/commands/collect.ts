@@ -9,7 +9,7 @@ import { CollectionLog } from '../../engine/collection-log.ts';
 import type { HashAlgorithm } from '../../engine/multi-hash.ts';
 import { assertOutputOutsideEvidence } from '../../engine/output-guard.ts';
 import type { Platform } from '../../engine/platform.ts';
-import type { OwnFootprint } from '../../manifest/types.ts';
+import type { ManifestEntry, OwnFootprint } from '../../manifest/types.ts';
 import { UsageError } from '../../errors.ts';
 import { ImdsClient, type ImdsResult } from '../../imds/imds-client.ts';
 import { DirectorySink } from '../../sinks/directory-sink.ts';
@@ -128,8 +128,7 @@ async function collectToFile(c: Common, output: string): Promise<number> {
   let result;
   try {
     result = await collect({
-      platform: c.platform, root: c.root, target: target.stream, compression: c.args.compress, level: c.args.level, hashes: c.hashes, includeKeys: c.args.includeKeys,
-      destination: target.destination, tool: toolFacts(), log: c.log, launchedBy: c.launchedBy,
+      ...engineOptions(c), target: target.stream, destination: target.destination,
       onProgress: output === '-' ? undefined : terminalProgress(c.io.stderr as NodeJS.WriteStream),
     });
   } catch (err) {
@@ -143,10 +142,26 @@ async function collectToFile(c: Common, output: string): Promise<number> {
   summaryStream.write(summaryLine({
     status, archive: receipt.location, sha256: receipt.sha256, archiveBytes: receipt.bytes,
     files: result.files, bytes: result.bytes, entries: result.manifest.entries.length, outcomes: result.manifest.counts,
-    duration: (Date.now() - c.started) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    problems: result.problems.map((p) => `${p.outcome}${p.change ? `(${p.change})` : ''}: ${p.path}`),
+    ...closingFacts(c, result.problems),
   }) + '\n');
   return status === 'ok' ? EXIT.ok : EXIT.partial;
+}
+
+/** The collection options every destination shares. */
+function engineOptions(c: Common) {
+  return {
+    platform: c.platform, root: c.root, compression: c.args.compress, level: c.args.level, hashes: c.hashes,
+    includeKeys: c.args.includeKeys, tool: toolFacts(), log: c.log, launchedBy: c.launchedBy,
+  };
+}
+
+/** What every summary ends with: time, memory, and one short line per problem. */
+function closingFacts(c: Common, problems: readonly ManifestEntry[]) {
+  return {
+    duration: (Date.now() - c.started) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    problems: problems.map((p) => `${p.outcome}${p.change ? `(${p.change})` : ''}: ${p.path}`),
+  };
 }
 
 function endProgressLine(c: Common): void {
@@ -158,8 +173,7 @@ async function collectTiered(c: Common, primary: ArchiveSink, fallback: ArchiveS
   let result;
   try {
     result = await collectArchives({
-      platform: c.platform, root: c.root, compression: c.args.compress, level: c.args.level, hashes: c.hashes, includeKeys: c.args.includeKeys,
-      tool: toolFacts(), log: c.log, vmIdentity: c.vmIdentity, launchedBy: c.launchedBy,
+      ...engineOptions(c), vmIdentity: c.vmIdentity,
       run: { id: c.runId, archive: '', previousArchives: [] },
       parts: tierParts(c.args.compress), primary, fallback,
       onProgress: terminalProgress(c.io.stderr as NodeJS.WriteStream),
@@ -185,10 +199,8 @@ async function collectTiered(c: Common, primary: ArchiveSink, fallback: ArchiveS
     files: result.parts.reduce((n, p) => n + p.result.files, 0),
     bytes: result.parts.reduce((n, p) => n + p.result.bytes, 0),
     tier0CommittedMs,
-    duration: (Date.now() - c.started) / 1000,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     toolVersion: TOOL_VERSION,
-    problems: problems.map((p) => `${p.outcome}${p.change ? `(${p.change})` : ''}: ${p.path}`),
+    ...closingFacts(c, problems),
   }) + '\n');
   return fellBack ? EXIT.preservedLocally : problems.length > 0 ? EXIT.partial : EXIT.ok;
 }
