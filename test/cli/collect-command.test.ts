@@ -48,7 +48,7 @@ describe('collect command', () => {
     expect(again.summary).toMatchObject({ status: 'failed', code: 'CSE_OUTPUT_EXISTS' });
   });
 
-  it('resolves a --root that is itself a symlink (the operator's choice), while links inside the evidence stay unfollowed', async () => {
+  it('resolves a --root that is itself a symlink (chosen by the operator); links inside the evidence stay unfollowed', async () => {
     const work = await tempDir();
     await tree(path.join(work, 'real'));
     await symlink(path.join(work, 'real'), path.join(work, 'link'));
